@@ -1,0 +1,30 @@
+"""The catalogue of audit event types: every event written must have a type listed here.
+
+Codes are stable identifiers stored in the log; labels are what the audit page shows.
+Later apps add their events here (the catalogue is below every app and imports none).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+EVENT_TYPES: dict[str, str] = {
+    # accounts
+    "auth.login": _("Signed in"),
+    "auth.login_failed": _("Failed sign-in"),
+    "auth.logout": _("Signed out"),
+    "auth.password_changed": _("Password changed"),
+    "staff.created": _("Staff account created"),
+    "staff.updated": _("Staff account changed"),
+    "staff.deactivated": _("Staff account deactivated"),
+    "staff.reactivated": _("Staff account reactivated"),
+    "staff.password_reset": _("Staff password reset"),
+    # regions
+    "region.loaded": _("Regions loaded"),
+    # personal data
+    "pii.revealed": _("Personal data shown in full"),
+    # the log itself
+    "audit.verified": _("Audit chain verified"),
+}
+
+
+def event_label(event_type: str) -> str:
+    return str(EVENT_TYPES.get(event_type, event_type))

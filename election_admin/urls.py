@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+from .admin_site import restrict_admin_site
+
+restrict_admin_site(admin.site)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("election_admin.urls_accounts")),
+    path("regions/<str:code>/", views.region_detail, name="region_detail"),
+    path("staff/", include("election_admin.urls_staff")),
+    path("audit/", include("audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL_PATH, admin.site.urls),
+]
