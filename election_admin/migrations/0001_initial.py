@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'staff accounts',
             },
             managers=[
-                ('objects', election_admin.models.StaffUserManager()),
+                ('objects', election_admin.models.staff.StaffUserManager()),
             ],
         ),
         migrations.AddConstraint(

@@ -1,12 +1,11 @@
-"""Regions (统计用区划) and staff accounts scoped to them."""
+"""Regions (统计用区划): the national statistical division codes."""
 
-from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CODE_LENGTH, ROLE_LEVEL, RegionKind, RegionLevel, Role
-from .scoping import RegionScopedQuerySet
+from ..choices import CODE_LENGTH, RegionKind, RegionLevel
+from ..scoping import RegionScopedQuerySet
 
 models.CharField.register_lookup(Length)
 
@@ -65,50 +64,3 @@ class Region(models.Model):
     def full_name(self) -> str:
         """Names from the province down, e.g. 青海省 西宁市 大通回族土族自治县 桥头镇."""
         return " ".join([a.name for a in self.ancestors() if a.name != "市辖区"] + [self.name])
-
-
-class StaffUserManager(UserManager.from_queryset(RegionScopedQuerySet)):
-    pass
-
-
-class User(AbstractUser):
-    """工作人员 — a staff account; its role applies within its region (system administrators: everywhere)."""
-
-    region_lookup = "region_id"
-
-    full_name = models.CharField(_("full name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VILLAGE_CLERK)
-    region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
-    )
-
-    objects = StaffUserManager()
-
-    class Meta:
-        verbose_name = _("staff account")
-        verbose_name_plural = _("staff accounts")
-        constraints = [
-            models.CheckConstraint(
-                name="user_region_required_except_system_admin",
-                condition=models.Q(role=Role.SYSTEM_ADMIN) | models.Q(region__isnull=False),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.full_name or self.username
-
-    @property
-    def area_code(self) -> str | None:
-        """The code prefix of everything this account may see: '' for the whole country, None for nothing."""
-        if self.role == Role.SYSTEM_ADMIN:
-            return ""
-        return self.region_id or None
-
-    @property
-    def is_system_admin(self) -> bool:
-        return self.role == Role.SYSTEM_ADMIN
-
-    @property
-    def expected_level(self):
-        return ROLE_LEVEL[Role(self.role)]

@@ -1,0 +1,4 @@
+from .regions import Region
+from .staff import User
+
+__all__ = ["Region", "User"]
