@@ -56,7 +56,7 @@ def neighbour_township_user(regions):
 
 @pytest.fixture
 def village_clerk(regions):
-    return UserFactory(username="xintianbao", role=Role.VILLAGE_CLERK, region=regions["630121100201"])
+    return UserFactory(username="yuanshuer", role=Role.VILLAGE_CLERK, region=regions["630121100201"])
 
 
 @pytest.fixture
@@ -67,8 +67,8 @@ def county_user(regions):
 
 @pytest.fixture
 def neighbour_county_user(regions):
-    """湟中区 civil-affairs bureau — same city, other county."""
-    return UserFactory(username="huangzhong", role=Role.COUNTY_BUREAU, region=regions["630122"])
+    """湟源县 civil-affairs bureau — same city, other county."""
+    return UserFactory(username="huangyuan", role=Role.COUNTY_BUREAU, region=regions["630123"])
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ def test_township_clerk_signs_in_and_reaches_own_area(page, transactional_db):
     login(page, "qiaotou", TEST_PASSWORD)
     expect(page.get_by_test_id("home-title")).to_have_text("桥头镇")
     table = page.get_by_test_id("region-children")
-    expect(table).to_contain_text("新添堡村委会")
-    expect(table).not_to_contain_text("城关村委会")
+    expect(table).to_contain_text("元树尔村委会")
+    expect(table).not_to_contain_text("上毛佰胜村委会")
     page.screenshot(path="test-results/home-township.png", full_page=True)
 
     page.get_by_test_id("user-menu").click()
