@@ -22,7 +22,10 @@ def _require_browser(user):
 
 
 def _day_bound(value: str, *, end: bool):
-    day = parse_date(value or "") if value else None
+    try:
+        day = parse_date(value or "")
+    except ValueError:  # well-formed but impossible, e.g. 2026-13-45
+        day = None
     if day is None:
         return None
     return timezone.make_aware(datetime.combine(day, time.max if end else time.min))

@@ -31,6 +31,35 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Skipped in CI, which must run every test: {report.longrepr}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _celery_eager_by_default():
+    """Tests run tasks inline unless they ask for the real worker (``celery_worker_real``)."""
+    from election_admin.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+
+
+@pytest.fixture
+def celery_worker_real(transactional_db, worker_id):
+    """A real Celery worker (in a thread) consuming from Redis, on a queue of this xdist worker's own."""
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker:
+        pytest.skip("CELERY_BROKER_URL is not set: the real-worker tests need Redis (.ci/run sets it)")
+    from celery.contrib.testing.worker import start_worker
+
+    from election_admin.celery import app
+
+    queue = f"test-{worker_id}-{os.getpid()}"
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    try:
+        with start_worker(app, queues=[queue], pool="solo", perform_ping_check=False, loglevel="WARNING"):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,62 +9,16 @@ in ``audit_maintenance`` (again only the test suite's flush).
 
 from django.db import migrations
 
-PG_FORWARD = """
-CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'audit events are append-only: % refused on audit_auditevent', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-
-CREATE OR REPLACE FUNCTION audit_event_refuse_truncate() RETURNS trigger AS $$
-BEGIN
-    IF coalesce(current_setting('audit.maintenance', true), '') = 'on' THEN
-        RETURN NULL;
-    END IF;
-    RAISE EXCEPTION 'audit events are append-only: TRUNCATE refused on audit_auditevent'
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-
-CREATE TRIGGER audit_event_no_update_delete
-    BEFORE UPDATE OR DELETE ON audit_auditevent
-    FOR EACH ROW EXECUTE FUNCTION audit_event_refuse_change();
-CREATE TRIGGER audit_event_no_truncate
-    BEFORE TRUNCATE ON audit_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse_truncate();
-"""
-
-PG_BACKWARD = """
-DROP TRIGGER IF EXISTS audit_event_no_update_delete ON audit_auditevent;
-DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent;
-DROP FUNCTION IF EXISTS audit_event_refuse_change();
-DROP FUNCTION IF EXISTS audit_event_refuse_truncate();
-"""
-
-SQLITE_FORWARD = [
-    "CREATE TABLE IF NOT EXISTS audit_maintenance (flag integer NOT NULL)",
-    """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE refused on audit_auditevent'); END""",
-    """CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_auditevent
-       WHEN NOT EXISTS (SELECT 1 FROM audit_maintenance)
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused on audit_auditevent'); END""",
-]
-
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS audit_event_no_update",
-    "DROP TRIGGER IF EXISTS audit_event_no_delete",
-    "DROP TABLE IF EXISTS audit_maintenance",
-]
+from audit.triggers import PG_BACKWARD, PG_FORWARD, SQLITE_BACKWARD, SQLITE_MAINTENANCE_TABLE, SQLITE_TRIGGERS
 
 
 def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        schema_editor.execute(PG_FORWARD, params=None)
     elif vendor == "sqlite":
-        for statement in SQLITE_FORWARD:
-            schema_editor.execute(statement)
+        for statement in [SQLITE_MAINTENANCE_TABLE, *SQLITE_TRIGGERS]:
+            schema_editor.execute(statement, params=None)
     else:
         raise RuntimeError(f"No append-only triggers for database {vendor}: only PostgreSQL and SQLite are supported")
 
@@ -73,7 +27,7 @@ def backward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = [PG_BACKWARD] if vendor == "postgresql" else SQLITE_BACKWARD
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):
