@@ -77,3 +77,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(name="audit_chain_head_singleton", condition=models.Q(id=1))]
+
+    def __str__(self) -> str:
+        return f"audit chain head #{self.last_sequence}"

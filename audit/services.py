@@ -40,7 +40,9 @@ def audit_record(
     if event_type not in EVENT_TYPES:
         raise ImproperlyConfigured(f"Unknown audit event type {event_type!r}: add it to audit/catalogue.py")
     if not connection.in_atomic_block:
-        raise ImproperlyConfigured("audit_record must be called inside the transaction of the change it records")
+        raise ImproperlyConfigured(
+            "audit_record must be called inside the transaction of the change it records"
+        )
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

@@ -18,5 +18,7 @@ def audit_verify_chain() -> dict:
         "problem": report.problem,
     }
     with transaction.atomic():
-        audit_record(actor=None, actor_label="celery audit.verify_chain", event_type="audit.verified", after=outcome)
+        audit_record(
+            actor=None, actor_label="celery audit.verify_chain", event_type="audit.verified", after=outcome
+        )
     return outcome

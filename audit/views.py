@@ -60,7 +60,9 @@ def event_list(request):
             "page": page,
             "filters": filters,
             "errors": errors,
-            "event_types": sorted(((code, str(label)) for code, label in EVENT_TYPES.items()), key=lambda x: x[0]),
+            "event_types": sorted(
+                ((code, str(label)) for code, label in EVENT_TYPES.items()), key=lambda x: x[0]
+            ),
         },
     )
 

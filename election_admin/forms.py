@@ -33,7 +33,9 @@ class RegionCodeField(forms.CharField):
         value = value.strip()
         region = self.queryset.filter(code=value).first()
         if region is None:
-            raise forms.ValidationError(_("No region with code %(code)s in your area."), params={"code": value})
+            raise forms.ValidationError(
+                _("No region with code %(code)s in your area."), params={"code": value}
+            )
         return region
 
 
@@ -73,7 +75,9 @@ class StaffForm(forms.Form):
     def clean_username(self):
         username = self.cleaned_data["username"]
         if "username" in self.changed_data and User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("The username %(username)s is taken."), params={"username": username})
+            raise forms.ValidationError(
+                _("The username %(username)s is taken."), params={"username": username}
+            )
         return username
 
     def clean(self):

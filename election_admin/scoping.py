@@ -12,7 +12,11 @@ from django.db import models
 
 
 class RegionScopedQuerySet(models.QuerySet):
-    """QuerySet of a model that belongs to a region; the model names the lookup in ``region_lookup``."""
+    """QuerySet of a model that belongs to a region; the model names the lookup in ``region_lookup``.
+
+    For a foreign key to Region write ``region_lookup = "region__code"``: Django reads the FK column
+    itself (the code), no join.
+    """
 
     def visible_to(self, user):
         if user is None or not user.is_authenticated or not user.is_active:

@@ -77,7 +77,9 @@ def staff_list_visible(*, user, query: str = "", role: str = "", active: str = "
     if query:
         from django.db.models import Q
 
-        qs = qs.filter(Q(username__icontains=query) | Q(full_name__icontains=query) | Q(region__name__icontains=query))
+        qs = qs.filter(
+            Q(username__icontains=query) | Q(full_name__icontains=query) | Q(region__name__icontains=query)
+        )
     if role:
         qs = qs.filter(role=role)
     if active in {"1", "0"}:

@@ -14,7 +14,9 @@ def record_login(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def record_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record_on_its_own(actor=user, event_type="auth.logout", region_code=user.region_id or "", obj=user)
+        audit_record_on_its_own(
+            actor=user, event_type="auth.logout", region_code=user.region_id or "", obj=user
+        )
 
 
 @receiver(user_login_failed)

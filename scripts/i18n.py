@@ -32,13 +32,18 @@ def load_fragments() -> dict[str, str]:
         data = json.loads(path.read_text(encoding="utf-8"))
         for msgid, msgstr in data.items():
             if msgid in merged and merged[msgid] != msgstr:
-                print(f"warning: {path.name} translates {msgid!r} differently from another fragment", file=sys.stderr)
+                print(
+                    f"warning: {path.name} translates {msgid!r} differently from another fragment",
+                    file=sys.stderr,
+                )
             merged[msgid] = msgstr
     return merged
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if any msgid is untranslated")
     parser.add_argument("--no-extract", action="store_true", help="skip makemessages; only fill and compile")
     args = parser.parse_args()

@@ -16,7 +16,11 @@ from audit.verification import audit_chain_verify
 def _record(n, *, region_code="630121100", actor=None):
     return [
         audit_record_on_its_own(
-            actor=actor, actor_label="test", event_type="staff.updated", region_code=region_code, object_repr=f"e{i}"
+            actor=actor,
+            actor_label="test",
+            event_type="staff.updated",
+            region_code=region_code,
+            object_repr=f"e{i}",
         )
         for i in range(n)
     ]
@@ -67,7 +71,9 @@ def test_database_refuses_update_through_orm_and_sql(db):
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(object_repr="changed")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditevent SET actor_username = 'someone else' WHERE id = %s", [event.pk])
+        cursor.execute(
+            "UPDATE audit_auditevent SET actor_username = 'someone else' WHERE id = %s", [event.pk]
+        )
     event.refresh_from_db()
     assert event.object_repr == "e0"
 
@@ -149,7 +155,9 @@ def test_concurrent_appends_keep_the_chain(transactional_db):
     def writer():
         try:
             for i in range(15):
-                audit_record_on_its_own(actor=None, actor_label="thread", event_type="staff.updated", object_repr=str(i))
+                audit_record_on_its_own(
+                    actor=None, actor_label="thread", event_type="staff.updated", object_repr=str(i)
+                )
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -177,7 +185,13 @@ def test_signing_in_and_failing_are_recorded(client, township_user):
 
 def test_audit_page_shows_only_own_area(client, county_user, neighbour_county_user):
     _record(1, region_code="630121100")  # 大通县 桥头镇
-    audit_record_on_its_own(actor=None, actor_label="x", event_type="staff.updated", region_code="630123100", object_repr="湟源事件")
+    audit_record_on_its_own(
+        actor=None,
+        actor_label="x",
+        event_type="staff.updated",
+        region_code="630123100",
+        object_repr="湟源事件",
+    )
     client.force_login(county_user)
     page = client.get(reverse("audit_event_list")).content.decode()
     assert "e0" in page

@@ -20,7 +20,12 @@ class Region(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=RegionKind.choices, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     objects = RegionScopedQuerySet.as_manager()

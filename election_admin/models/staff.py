@@ -16,13 +16,18 @@ class StaffUserManager(UserManager.from_queryset(RegionScopedQuerySet)):
 class User(AbstractUser):
     """工作人员 — a staff account; its role applies within its region (system administrators: everywhere)."""
 
-    region_lookup = "region_id"
+    region_lookup = "region__code"
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VILLAGE_CLERK)
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
 
     objects = StaffUserManager()

@@ -45,7 +45,9 @@ def _check_manager_may_assign(*, manager: User, role: str, region: Region | None
     if region.level != expected_level:
         raise ValidationError(
             {
-                "region": _("The role “%(role)s” works at %(level)s level; “%(region)s” is a %(actual)s-level unit.")
+                "region": _(
+                    "The role “%(role)s” works at %(level)s level; “%(region)s” is a %(actual)s-level unit."
+                )
                 % {
                     "role": Role(role).label,
                     "level": RegionLevel(expected_level).label,
@@ -94,7 +96,11 @@ def staff_create(
     user.full_clean()
     user.save()
     audit_record(
-        actor=manager, event_type="staff.created", region_code=user.region_id or "", obj=user, after=_snapshot(user)
+        actor=manager,
+        event_type="staff.created",
+        region_code=user.region_id or "",
+        obj=user,
+        after=_snapshot(user),
     )
     return user
 

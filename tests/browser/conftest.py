@@ -31,7 +31,9 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip(f"chromium not found at {CHROMIUM}: install Debian's chromium (scripts/test does it as root)")
+        pytest.skip(
+            f"chromium not found at {CHROMIUM}: install Debian's chromium (scripts/test does it as root)"
+        )
     # Django refuses ORM calls from an event loop thread; Playwright's sync API runs one.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright

@@ -23,7 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = audit_chain_verify()
         if report.is_intact:
-            self.stdout.write(self.style.SUCCESS(f"审计日志完整：已检查 {report.checked} 个事件，哈希链无断裂。"))
+            self.stdout.write(
+                self.style.SUCCESS(f"审计日志完整：已检查 {report.checked} 个事件，哈希链无断裂。")
+            )
             return
         raise CommandError(
             f"审计日志已被篡改：第一个出问题的事件是 #{report.first_broken_sequence}：{PROBLEMS.get(report.problem, report.problem)}。"

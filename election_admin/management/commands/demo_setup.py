@@ -7,7 +7,7 @@ from django.db import transaction
 from election_admin.choices import Role
 from election_admin.models import Region, User
 
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed to the person running the demo
 
 # (username, full name, role, region code, what they see)
 DEMO_ACCOUNTS = [
@@ -51,8 +51,8 @@ class Command(BaseCommand):
         for step in demo_steps():
             step(self.stdout)
         if not quiet_logins:
-            self.stdout.write("\n演示账号（密码均为 %s）：" % password)
-            for username, full_name, role, _, sees in DEMO_ACCOUNTS:
+            self.stdout.write(f"\n演示账号（密码均为 {password}）：")
+            for username, _full_name, role, _, sees in DEMO_ACCOUNTS:
                 self.stdout.write(f"  {username:<10} {Role(role).label:<16} {sees}")
 
 
