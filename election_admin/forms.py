@@ -39,6 +39,17 @@ class RegionCodeField(forms.CharField):
         return region
 
 
+REGION_SUGGESTION_LIMIT = 6000
+
+
+def region_suggestions(manager: User) -> list[tuple[str, str]]:
+    """Townships and villages of the manager's area for the region field's type-ahead list
+    (skipped for areas too large to list, where the code is typed)."""
+    qs = Region.objects.visible_to(manager).filter(level__gte=4).order_by("code").values_list("code", "name")
+    rows = list(qs[: REGION_SUGGESTION_LIMIT + 1])
+    return [] if len(rows) > REGION_SUGGESTION_LIMIT else rows
+
+
 class StaffForm(forms.Form):
     username = forms.RegexField(
         label=_("Username"),
@@ -68,6 +79,9 @@ class StaffForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in manageable_roles(manager)]
         self.fields["region"].queryset = Region.objects.visible_to(manager)
+        self.region_suggestions = region_suggestions(manager)
+        self.fields["region"].widget.attrs["list"] = "region-suggestions"
+        self.fields["region"].widget.attrs["autocomplete"] = "off"
         if editing is not None:
             del self.fields["password"]
             self.fields["username"].disabled = True
