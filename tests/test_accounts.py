@@ -99,3 +99,9 @@ def test_language_can_switch_to_english(client, township_user):
     client.force_login(township_user)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "My area" in client.get(reverse("home")).content.decode()
+
+
+def test_english_browser_still_gets_chinese(client, township_user):
+    client.force_login(township_user)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "我的辖区" in page
