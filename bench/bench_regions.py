@@ -173,7 +173,7 @@ def format_table(figures: list[Figure]) -> str:
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
     lines = [
-        f"{name:<{widths[0]}}  {target:>{widths[1]}}  {value:>{widths[2]}}  {ok}"
+        f"{name:<{widths[0]}}  {target:>{widths[1]}}  {value:>{widths[2]}}  {ok}".rstrip()
         for name, target, value, ok in rows
     ]
     lines.insert(1, "-" * len(lines[0]))
