@@ -1,0 +1,126 @@
+"""Every page the app has, walked from the URL resolver, for users of every role: nothing of another
+area shows, and every out-of-area object answers 404.
+
+New URLs are picked up automatically. A URL with a parameter needs an out-of-area value: add it to
+``OUT_OF_AREA`` (by parameter name, or by URL name for a parameter that means different objects).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from audit.services import audit_record_on_its_own
+from election_admin.choices import Role
+from tests.factories import UserFactory
+
+SKIP_NAMESPACES = {"admin"}
+SKIP_NAMES = {"logout", "set_language", "javascript-catalog"}
+
+# Unique strings that live only in the neighbouring township (城关镇) and county (湟源县).
+CANARIES = [
+    "上毛佰胜村委会",
+    "下毛佰胜村委会",
+    "CANARY-CHENGGUAN",
+    "CANARY-HUANGYUAN",
+    "湟源县",
+    "涌兴村委会",
+]
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIP_NAMESPACES or "sysadmin-console" in str(entry.pattern):
+                continue
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name and entry.name not in SKIP_NAMES:
+            yield entry.name, list(entry.pattern.converters), prefix + str(entry.pattern)
+
+
+def all_url_names():
+    return sorted({(name, tuple(params)) for name, params, _ in _walk(get_resolver().url_patterns)})
+
+
+@pytest.fixture
+def canaries(regions):
+    """Objects of the neighbouring township and county that no user of 桥头镇 may ever see."""
+    chengguan = UserFactory(
+        username="canary-chengguan",
+        full_name="CANARY-CHENGGUAN",
+        role=Role.TOWNSHIP_STAFF,
+        region=regions["630121101"],
+    )
+    huangyuan = UserFactory(
+        username="canary-huangyuan",
+        full_name="CANARY-HUANGYUAN",
+        role=Role.TOWNSHIP_STAFF,
+        region=regions["630123100"],
+    )
+    event = audit_record_on_its_own(
+        actor=huangyuan,
+        event_type="staff.updated",
+        region_code="630123100",
+        obj=huangyuan,
+        object_repr="CANARY-HUANGYUAN",
+    )
+    return {"user": chengguan, "other_county_user": huangyuan, "event": event}
+
+
+def out_of_area_kwargs(name: str, params: list[str], canaries) -> dict | None:
+    by_param = {
+        "code": "630121101",
+        "pk": canaries["user"].pk,
+        "sequence": canaries["event"].sequence,
+    }
+    kwargs = {}
+    for param in params:
+        value = OUT_OF_AREA.get((name, param), by_param.get(param))
+        if value is None:
+            return None
+        kwargs[param] = value(canaries) if callable(value) else value
+    return kwargs
+
+
+# (url name, parameter) → out-of-area value or a function of the canaries fixture.
+OUT_OF_AREA: dict = {}
+
+
+@pytest.mark.parametrize("role_fixture", ["township_user", "village_clerk", "county_user"])
+def test_no_page_shows_or_opens_another_areas_data(client, request, role_fixture, canaries):
+    user = request.getfixturevalue(role_fixture)
+    if role_fixture == "county_user":
+        # the county sees both townships of 大通县: its canaries are the other county's only
+        visible_canaries = [c for c in CANARIES if c in ("CANARY-HUANGYUAN", "湟源县", "涌兴村委会")]
+    else:
+        visible_canaries = CANARIES
+    client.force_login(user)
+    missing = []
+    for name, params in all_url_names():
+        if params:
+            kwargs = out_of_area_kwargs(name, list(params), canaries)
+            if kwargs is None:
+                missing.append(f"{name}{list(params)}")
+                continue
+            if role_fixture == "county_user" and set(params) & {"code", "pk"}:
+                # 城关镇 is inside the county's own area: use the other county's objects instead
+                kwargs = {
+                    k: ("630123100" if k == "code" else canaries["other_county_user"].pk if k == "pk" else v)
+                    for k, v in kwargs.items()
+                }
+            response = client.get(reverse(name, kwargs=kwargs))
+            if response.status_code == 405:  # a POST-only action: posting must be refused too
+                response = client.post(reverse(name, kwargs=kwargs))
+            assert response.status_code in (403, 404), (
+                f"{name} {kwargs}: {response.status_code} for {role_fixture}"
+            )
+        else:
+            response = client.get(reverse(name))
+            assert response.status_code in (200, 302, 403, 405), f"{name}: {response.status_code}"
+        body = response.content.decode(errors="replace")
+        for canary in visible_canaries:
+            assert canary not in body, f"{name}: {canary} shown to {role_fixture}"
+    assert not missing, f"URLs with no out-of-area value in tests/test_crawl.py OUT_OF_AREA: {missing}"
+
+
+def test_crawl_sees_the_pages(regions):
+    names = {name for name, _ in all_url_names()}
+    assert {"home", "region_detail", "staff_list", "audit_event_list", "audit_event_detail"} <= names
