@@ -23,6 +23,18 @@ EVENT_TYPES: dict[str, str] = {
     "pii.revealed": _("Personal data shown in full"),
     # the log itself
     "audit.verified": _("Audit chain verified"),
+    # election cycles (rule sets, cycles, elections, stages)
+    "ruleset.revised": _("Rule set revised"),
+    "cycle.opened": _("Election cycle opened"),
+    "cycle.populated": _("Elections of a cycle created"),
+    "election.day_set": _("Election day set"),
+    "election.updated": _("Election seats or risk class changed"),
+    "election.stage_advanced": _("Election stage advanced"),
+    "election.deadline_exception": _("Deadline missed, exception recorded"),
+    "election.results_recorded": _("Election results recorded"),
+    "committee.member_added": _("Election committee member added"),
+    "committee.member_left": _("Election committee member left"),
+    "progress.exported": _("Progress table exported"),
 }
 
 

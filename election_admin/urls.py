@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("election_admin.urls_accounts")),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
     path("staff/", include("election_admin.urls_staff")),
+    path("", include("election_admin.urls_cycles")),
     path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
