@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from election_admin.choices_cycles import Body, CycleStatus, JobStatus, Stage
@@ -21,6 +21,13 @@ from .cycle_helpers import open_datong_cycle
 from .permissions import assert_scoped_get
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are checked in English (the interface shows them in Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 def assert_counters_match_elections():

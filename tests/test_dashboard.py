@@ -5,7 +5,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
@@ -20,6 +20,13 @@ from .cycle_helpers import open_datong_cycle
 from .permissions import assert_scoped_get
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are checked in English (the interface shows them in Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

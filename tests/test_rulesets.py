@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from election_admin.models import RuleSet
@@ -15,6 +15,13 @@ from election_admin.services.rulesets import ruleset_applicable, ruleset_revise
 
 from .cycle_helpers import open_datong_cycle
 from .permissions import assert_scoped_get
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are checked in English (the interface shows them in Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.django_db
