@@ -107,13 +107,13 @@ def progress_export(request, code: str):
     header = [
         _("Code"),
         _("Name"),
-        _("Elections"),
+        _("Number of elections"),
         *[str(label) for _value, label in Stage.choices],
-        _("% complete"),
+        _("Completion rate"),
         _("Overdue"),
         _("Due this week"),
-        _("Turnout %"),
-        _("First-round success %"),
+        _("Turnout (percent)"),
+        _("First-round success (percent)"),
     ]
     rows = []
     for row in [*progress.rows, progress.totals]:

@@ -494,3 +494,15 @@ def test_job_page_is_scoped(client, county_user, neighbour_county_user, regions)
     client.force_login(county_user)
     response = client.get(reverse("job_detail", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 2s"' in response.content.decode()
+
+
+def test_demo_cycle_is_spread_over_stages_and_idempotent(county_user, regions):
+    from election_admin.demo.cycles import demo_cycle_create
+
+    cycle = demo_cycle_create(county_user=county_user)
+    assert cycle.election_count == len(datong_villages(regions))
+    stages = set(Election.objects.filter(cycle=cycle).values_list("stage", flat=True))
+    assert Stage.HANDED_OVER in stages and len(stages) >= 3
+    assert demo_cycle_create(county_user=county_user).pk == cycle.pk
+    assert Cycle.objects.count() == 1
+    assert_counters_match_elections()
