@@ -117,7 +117,7 @@ def demo_cycle_create(*, county_user: User) -> Cycle:
             Election.objects.filter(cycle=cycle, region__code__startswith=township.code).order_by("region_id")
         )
         for position, election in enumerate(elections):
-            target = spread[position % len(spread)]
+            target = spread[(position * 7) % len(spread)]  # stride 7: townships get a mix
             if target != Stage.PREPARATION:
                 election = _advance_to(county_user, election, target, day, rng, today)
             if position % 9 == 4:
