@@ -19,6 +19,9 @@ EVENT_TYPES: dict[str, str] = {
     "staff.password_reset": _("Staff password reset"),
     # regions
     "region.loaded": _("Regions loaded"),
+    # documents
+    "document.generated": _("Document generated"),
+    "document.downloaded": _("Document downloaded"),
     # personal data
     "pii.revealed": _("Personal data shown in full"),
     # the log itself
