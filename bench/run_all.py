@@ -1,0 +1,102 @@
+#!/usr/bin/env python
+"""Run every benchmark the issues ask for and print one table: figure, target, result, pass/fail.
+
+Usage (PostgreSQL on this machine, as in CI):
+    .venv/bin/python bench/run_all.py                       # uses DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/run_all.py --only regions,counting
+Each benchmark makes and drops its own scratch database; nothing in the named database is touched.
+Exit status 1 when any target is missed, 2 when a benchmark could not run.
+"""
+
+import argparse
+import importlib
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+# name → (module, how to call its run())
+BENCHMARKS = {
+    "regions": ("bench_regions", lambda m, url: m.run(url)),
+    "dashboard": ("bench_dashboard", lambda m, url: m.run(url)),
+    "import_parse": ("bench_import_parse", lambda m, url: m.run()),
+    "voter_import": ("bench_voter_import", lambda m, url: m.run(url)),
+    "counting": ("bench_counting", lambda m, url: m.run()),
+}
+
+
+def _result(figure: dict) -> str:
+    value = figure["value"]
+    if isinstance(value, float):
+        value = f"{value:,.3f}".rstrip("0").rstrip(".")
+    elif isinstance(value, int):
+        value = f"{value:,}"
+    return f"{value} {figure.get('unit', '')}".strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    parser.add_argument("--only", default="", help="comma-separated subset of: " + ", ".join(BENCHMARKS))
+    args = parser.parse_args()
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        print(
+            "基准测试需要 PostgreSQL（benchmarks need PostgreSQL）: pass --database-url postgres://…",
+            file=sys.stderr,
+        )
+        return 2
+    chosen = [name for name in BENCHMARKS if not args.only or name in args.only.split(",")]
+    rows: list[tuple[str, dict]] = []
+    broken: list[str] = []
+    for name in chosen:
+        module_name, call = BENCHMARKS[name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name == module_name:
+                broken.append(f"{name}: bench/{module_name}.py is missing")
+                continue
+            raise
+        started = time.perf_counter()
+        print(f"→ {name} …", flush=True)
+        try:
+            figures = call(module, args.database_url)
+        except Exception:  # noqa: BLE001 - reported in the table, the others still run
+            broken.append(f"{name}: {traceback.format_exc(limit=3)}")
+            continue
+        print(f"  {name} took {time.perf_counter() - started:.0f} s", flush=True)
+        rows += [(name, figure) for figure in figures]
+
+    width = max((len(f["name"]) for _, f in rows), default=20) + 2
+    print()
+    print(f"{'benchmark':<14}{'figure':<{width}}{'target':>16}{'result':>20}  verdict")
+    print("-" * (14 + width + 16 + 20 + 10))
+    missed = 0
+    for name, figure in rows:
+        passed = figure.get("passed")
+        verdict = "" if passed is None else ("pass" if passed else "MISSED")
+        missed += passed is False
+        print(
+            f"{name:<14}{figure['name']:<{width}}{str(figure.get('target') or ''):>16}{_result(figure):>20}  {verdict}"
+        )
+    for line in broken:
+        print(f"\nCOULD NOT RUN {line}")
+    print(
+        f"\n{sum(1 for _, f in rows if f.get('passed'))} targets met, {missed} missed, {len(broken)} benchmarks not run"
+    )
+    if broken:
+        return 2
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
