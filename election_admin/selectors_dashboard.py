@@ -10,7 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+from django.urls import reverse
 
 from . import legal_calendar as cal
 from .choices import RegionLevel
@@ -21,6 +23,8 @@ from .models.elections import NO_DATE
 WEEK = 7
 AT_RISK_DAYS = 3
 LIST_LIMIT = 50
+# JSON columns the lists and tables never show (decoding them costs more than the rest of the row).
+LIST_DEFERRED = ("stage_dates", "deadlines", "exceptions", "risk_reason")
 
 
 @dataclass
@@ -93,7 +97,7 @@ class Progress:
 def _children(user, region: Region | None) -> list[Region]:
     qs = Region.objects.visible_to(user)
     if region is None:
-        return list(qs.filter(level=RegionLevel.PROVINCE).order_by("code"))
+        return list(qs.filter(parent__isnull=True, level=RegionLevel.PROVINCE).order_by("code"))
     return list(qs.filter(parent=region).order_by("code"))
 
 
@@ -134,6 +138,42 @@ def _rows_from_counters(user, children: list[Region], today: date) -> tuple[dict
     return rows, [(item["election_day"], item["n"]) for item in days]
 
 
+def _rows_from_elections(user, region: Region, children: list[Region], today: date) -> tuple[dict[str, ProgressRow], list]:
+    """A county's townships straight from its elections (a few hundred to a few thousand rows, read
+    through the region-code index): one grouped query plus one for the election days."""
+    week_end = today + timedelta(days=WEEK)
+    child_length = len(children[0].code) if children else len(region.code) + 3
+    rows: dict[str, ProgressRow] = {child.code: ProgressRow(region=child) for child in children}
+    elections = Election.objects.visible_to(user).filter(region__code__startswith=region.code)
+    has_results = Q(voted_count__isnull=False)
+    grouped = (
+        elections.annotate(child=Substr("region_id", 1, child_length))
+        .values("child", "stage")
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(next_deadline_on__lt=today)),
+            week=Count("id", filter=Q(next_deadline_on__gte=today, next_deadline_on__lt=week_end)),
+            registered=Sum("registered_count", filter=has_results),
+            voted=Sum("voted_count", filter=has_results),
+            first=Count("id", filter=Q(filled_in_first_round=True)),
+        )
+        .order_by()
+    )
+    for item in grouped:
+        row = rows.get(item["child"])
+        if row is None:
+            continue
+        row.by_stage[item["stage"]] = item["n"]
+        row.total += item["n"]
+        row.overdue += item["overdue"]
+        row.due_this_week += item["week"]
+        row.registered += item["registered"] or 0
+        row.voted += item["voted"] or 0
+        row.first_round_filled += item["first"]
+    days = elections.exclude(election_day=None).values("election_day").annotate(n=Count("id")).order_by("election_day")
+    return rows, [(item["election_day"], item["n"]) for item in days]
+
+
 def _village_rows(
     user, region: Region, children: list[Region], today: date
 ) -> tuple[dict[str, ProgressRow], list]:
@@ -145,11 +185,13 @@ def _village_rows(
         .order_by("region_id", "body")
     )
     per_day: dict[date, int] = defaultdict(int)
+    url_prefix = reverse("election_detail", args=[0]).removesuffix("0/")
     for election in elections:
         row = rows.get(election.region_id)
         if row is None:
             continue
         election.days_late = cal.days_late(election.next_deadline_on, today)
+        election.url = f"{url_prefix}{election.pk}/"
         row.elections.append(election)
         row.by_stage[election.stage] = row.by_stage.get(election.stage, 0) + 1
         row.total += 1
@@ -183,6 +225,8 @@ def progress_for_region(*, user, region: Region | None, today: date) -> Progress
         )
     if region is not None and region.level == RegionLevel.TOWNSHIP:
         rows, days = _village_rows(user, region, children, today)
+    elif region is not None and region.level == RegionLevel.COUNTY:
+        rows, days = _rows_from_elections(user, region, children, today)
     else:
         rows, days = _rows_from_counters(user, children, today)
     totals = ProgressRow(region=region)
@@ -193,12 +237,25 @@ def progress_for_region(*, user, region: Region | None, today: date) -> Progress
     )
 
 
+def _with_regions(elections: list[Election]) -> list[Election]:
+    """Attach each election's village and township names with two primary-key lookups (a join on the limited
+    query makes PostgreSQL hash-join the whole election table)."""
+    regions = Region.objects.only("code", "name", "parent_id").in_bulk({e.region_id for e in elections})
+    names = dict(
+        Region.objects.filter(code__in={r.parent_id for r in regions.values() if r.parent_id}).values_list("code", "name")
+    )
+    for election in elections:
+        village = regions[election.region_id]
+        election.village_name, election.township_name = village.name, names.get(village.parent_id, "")
+    return elections
+
+
 def overdue_elections(*, user, region: Region | None, today: date, limit: int = LIST_LIMIT):
     """逾期 — elections whose next legal deadline has passed, most overdue first."""
-    qs = Election.objects.visible_to(user).filter(next_deadline_on__lt=today)
+    qs = Election.objects.visible_to(user).filter(next_deadline_on__lt=today).defer(*LIST_DEFERRED)
     if region is not None:
         qs = qs.filter(region__code__startswith=region.code)
-    elections = list(qs.select_related("region__parent").order_by("next_deadline_on", "region_id")[:limit])
+    elections = _with_regions(list(qs.order_by("next_deadline_on", "region_id")[:limit]))
     for election in elections:
         election.days_late = cal.days_late(election.next_deadline_on, today)
     return elections
@@ -206,15 +263,16 @@ def overdue_elections(*, user, region: Region | None, today: date, limit: int = 
 
 def at_risk_elections(*, user, region: Region | None, today: date, limit: int = LIST_LIMIT):
     """Elections at risk: failed ones, and those whose deadline falls in the next few days."""
-    qs = Election.objects.visible_to(user)
+    qs = Election.objects.visible_to(user).defer(*LIST_DEFERRED)
     if region is not None:
         qs = qs.filter(region__code__startswith=region.code)
     soon = list(
-        qs.filter(next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=AT_RISK_DAYS))
-        .select_related("region__parent")
-        .order_by("next_deadline_on", "region_id")[:limit]
+        qs.filter(next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=AT_RISK_DAYS)).order_by(
+            "next_deadline_on", "region_id"
+        )[:limit]
     )
-    failed = list(qs.filter(stage=cal.FAILED).select_related("region__parent").order_by("region_id")[:limit])
+    failed = list(qs.filter(stage=cal.FAILED).order_by("region_id")[:limit])
+    _with_regions(soon + failed)
     for election in soon + failed:
         election.days_left = (election.next_deadline_on - today).days if election.next_deadline_on else None
     return failed + soon

@@ -153,7 +153,7 @@ class CommitteeMember(models.Model):
 
 
 class ProgressCounter(models.Model):
-    """Running totals of elections per region (province, city, county, township), stage, election day and
+    """Running totals of elections per region (province, city, county), stage, election day and
     next deadline — what the dashboards read instead of scanning every election. Maintained in the same
     transaction as every change of an election's stage, day, deadline or results
     (``services.progress``); ``progress_counters_rebuild`` recomputes them from the elections."""

@@ -1,4 +1,5 @@
-"""Progress counters: the running totals the dashboards read (one row per region × stage × day × deadline).
+"""Progress counters: the running totals the dashboards read (one row per province, city and county ×
+stage × election day × next deadline).
 
 Every service that changes an election's stage, election day, next deadline or results takes a
 ``progress_snapshot`` before and after and calls ``progress_move`` in the same transaction, so the
@@ -17,8 +18,9 @@ from django.db.models.functions import Coalesce, Substr
 from ..models import Election, ProgressCounter
 from ..models.elections import NO_DATE
 
-# Counters are kept for the four levels above the village: province, city, county, township.
-COUNTER_CODE_LENGTHS = (2, 4, 6, 9)
+# Counters are kept for the province, city and county levels (the pages of the country, a province and a
+# city read them); county and township pages group their few thousand elections directly.
+COUNTER_CODE_LENGTHS = (2, 4, 6)
 
 
 @dataclass(frozen=True)
