@@ -138,7 +138,9 @@ def _rows_from_counters(user, children: list[Region], today: date) -> tuple[dict
     return rows, [(item["election_day"], item["n"]) for item in days]
 
 
-def _rows_from_elections(user, region: Region, children: list[Region], today: date) -> tuple[dict[str, ProgressRow], list]:
+def _rows_from_elections(
+    user, region: Region, children: list[Region], today: date
+) -> tuple[dict[str, ProgressRow], list]:
     """A county's townships straight from its elections (a few hundred to a few thousand rows, read
     through the region-code index): one grouped query plus one for the election days."""
     week_end = today + timedelta(days=WEEK)
@@ -170,7 +172,12 @@ def _rows_from_elections(user, region: Region, children: list[Region], today: da
         row.registered += item["registered"] or 0
         row.voted += item["voted"] or 0
         row.first_round_filled += item["first"]
-    days = elections.exclude(election_day=None).values("election_day").annotate(n=Count("id")).order_by("election_day")
+    days = (
+        elections.exclude(election_day=None)
+        .values("election_day")
+        .annotate(n=Count("id"))
+        .order_by("election_day")
+    )
     return rows, [(item["election_day"], item["n"]) for item in days]
 
 
@@ -242,7 +249,9 @@ def _with_regions(elections: list[Election]) -> list[Election]:
     query makes PostgreSQL hash-join the whole election table)."""
     regions = Region.objects.only("code", "name", "parent_id").in_bulk({e.region_id for e in elections})
     names = dict(
-        Region.objects.filter(code__in={r.parent_id for r in regions.values() if r.parent_id}).values_list("code", "name")
+        Region.objects.filter(code__in={r.parent_id for r in regions.values() if r.parent_id}).values_list(
+            "code", "name"
+        )
     )
     for election in elections:
         village = regions[election.region_id]
@@ -267,9 +276,9 @@ def at_risk_elections(*, user, region: Region | None, today: date, limit: int = 
     if region is not None:
         qs = qs.filter(region__code__startswith=region.code)
     soon = list(
-        qs.filter(next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=AT_RISK_DAYS)).order_by(
-            "next_deadline_on", "region_id"
-        )[:limit]
+        qs.filter(
+            next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=AT_RISK_DAYS)
+        ).order_by("next_deadline_on", "region_id")[:limit]
     )
     failed = list(qs.filter(stage=cal.FAILED).order_by("region_id")[:limit])
     _with_regions(soon + failed)

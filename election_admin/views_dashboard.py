@@ -7,9 +7,9 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -91,7 +91,8 @@ def table_rows(progress) -> list[dict]:
                 "turnout": _percent(row.turnout),
                 "first_round": _percent(row.first_round_success),
                 "elections": [
-                    (e.url, e.stage, f"{body_labels[e.body]} · {stage_labels[e.stage]}") for e in row.elections
+                    (e.url, e.stage, f"{body_labels[e.body]} · {stage_labels[e.stage]}")
+                    for e in row.elections
                 ],
             }
         )
@@ -136,7 +137,9 @@ def table_body_html(rows: list[dict]) -> str:
             name += f' <span class="badge text-bg-warning">{not_started}</span>'
         for url, stage, label in row["elections"]:
             name += f' <a class="badge stage-{escape(stage)} text-decoration-none" href="{escape(url)}">{escape(label)}</a>'
-        cells = "".join(f'<td class="num{" text-muted" if is_zero else ""}">{text}</td>' for text, is_zero in row["cells"])
+        cells = "".join(
+            f'<td class="num{" text-muted" if is_zero else ""}">{text}</td>' for text, is_zero in row["cells"]
+        )
         parts.append(
             f'<tr class="{"row-idle" if row["is_idle"] else ""}" data-code="{escape(row["code"])}">'
             f'<td class="text-muted small">{escape(row["code"])}</td><td>{name}</td>'
