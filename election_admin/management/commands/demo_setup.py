@@ -58,4 +58,6 @@ class Command(BaseCommand):
 
 def demo_steps():
     """Further demo data from other parts of the product (cycles, rolls, results), each idempotent."""
-    return []
+    from election_admin.demo.cycles import demo_cycle_step
+
+    return [demo_cycle_step]
