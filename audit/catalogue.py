@@ -38,6 +38,20 @@ EVENT_TYPES: dict[str, str] = {
     "committee.member_added": _("Election committee member added"),
     "committee.member_left": _("Election committee member left"),
     "progress.exported": _("Progress table exported"),
+    # voter rolls
+    "voter.registered": _("Voter registered"),
+    "voter.updated": _("Voter details changed"),
+    "voter.struck": _("Voter struck off the roll"),
+    "voter.restored": _("Voter restored to the roll"),
+    "roll.imported": _("Voter roll imported"),
+    "roll.carried_over": _("Voter roll carried over from the last cycle"),
+    "roll.published": _("Voter roll published"),
+    "roll.supplement_published": _("Supplementary voter list published"),
+    "roll.corrected": _("Published voter roll corrected"),
+    "roll.exported": _("Voter roll exported"),
+    "roll.cards_printed": _("Voter cards printed"),
+    "objection.filed": _("Objection to the roll filed"),
+    "objection.decided": _("Objection to the roll decided"),
 }
 
 

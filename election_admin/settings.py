@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "audit",
     "election_admin",
+    "voters",
 ]
 
 MIDDLEWARE = [
@@ -214,3 +215,14 @@ LOGGING = {
 
 # Product name shown in the page header.
 PRODUCT_NAME = _("Village and Community Committee Elections")
+
+# --- Voter personal data (voters app) ---------------------------------------------------------
+# ID numbers are stored as an HMAC (for uniqueness and look-ups), a masked form (for display) and
+# AES-GCM ciphertext (to reveal in full, audited). Production sets both keys (docs/deployment.md);
+# the demo derives them from SECRET_KEY. Changing either key makes existing rows unreadable.
+import hashlib as _hashlib  # noqa: E402
+
+ID_HASH_KEY = os.environ.get("ID_HASH_KEY") or _hashlib.sha256(b"id-hash:" + SECRET_KEY.encode()).hexdigest()
+ID_ENCRYPTION_KEY = (
+    os.environ.get("ID_ENCRYPTION_KEY") or _hashlib.sha256(b"id-encryption:" + SECRET_KEY.encode()).hexdigest()
+)

@@ -25,9 +25,11 @@ def document_store(
     is_public: bool = False,
     public_summary: dict | None = None,
     font_warning: str = "",
+    short_code: str = "",
 ) -> Document:
     """Keep a generated file (生成文件存档). With a ``data_version``, a second call for the same kind, region,
-    subject and version returns the document already stored: generating twice never makes two."""
+    subject and version returns the document already stored: generating twice never makes two.
+    ``short_code`` lets a notice print its own verification code (from ``new_short_code()``) before storing."""
     subject_type = subject._meta.label_lower if subject is not None else ""
     subject_id = str(subject.pk) if subject is not None else ""
     if data_version:
@@ -52,7 +54,7 @@ def document_store(
         content_type=content_type,
         size=len(content),
         sha256=sha256,
-        short_code=new_short_code(),
+        short_code=short_code or new_short_code(),
         is_public=is_public,
         public_summary=public_summary or {},
         font_warning=font_warning,
