@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.services import audit_record_on_its_own
 from election_admin.choices import Role
+from tests.cycle_helpers import crawl_out_of_area
 from tests.factories import UserFactory
 
 SKIP_NAMESPACES = {"admin"}
@@ -82,6 +83,7 @@ def out_of_area_kwargs(name: str, params: list[str], canaries) -> dict | None:
 
 # (url name, parameter) → out-of-area value or a function of the canaries fixture.
 OUT_OF_AREA: dict = {}
+OUT_OF_AREA.update(crawl_out_of_area())  # cycles, elections, rule sets, jobs (tests/cycle_helpers.py)
 
 
 @pytest.mark.parametrize("role_fixture", ["township_user", "village_clerk", "county_user"])
