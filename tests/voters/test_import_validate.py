@@ -354,21 +354,26 @@ def test_error_workbook_keeps_the_sheet_adds_the_error_column_and_never_writes_f
 
 
 def test_error_workbook_for_csv_and_several_sheets(tmp_path):
+    import io
+
     from openpyxl import load_workbook
 
     from .files import write_csv
 
-    csv_path = write_csv(tmp_path / "a.csv", [HEADER, voter_row("张3")], encoding="gb18030")
+    odd = voter_row("李四", sequence=13)
+    odd[10] = "a\x01b<&>\r"  # a control character XML cannot hold, markup characters, a CR
+    csv_path = write_csv(tmp_path / "a.csv", [HEADER, voter_row("张3"), odd], encoding="gb18030")
     errors = validate_roll(read_roll(csv_path), election_day=ELECTION_DAY, today=TODAY).errors
-    workbook = load_workbook(__import__("io").BytesIO(build_error_workbook(csv_path, "a.csv", errors)))
+    workbook = load_workbook(io.BytesIO(build_error_workbook(csv_path, "a.csv", errors)))
     assert workbook.sheetnames == ["选民名单"]
     assert workbook["选民名单"]["L2"].value == "姓名：姓名“张3”中含有数字"
+    assert workbook["选民名单"]["K3"].value == "ab<&>\r"
 
     path = write_xlsx(
         tmp_path / "b.xlsx", {"一组": [HEADER, voter_row()], "二组": [HEADER, voter_row("李4")]}
     )
     errors = [RowError("二组", 2, "姓名", "含有数字")]
-    workbook = load_workbook(__import__("io").BytesIO(build_error_workbook(path, "b.xlsx", errors)))
+    workbook = load_workbook(io.BytesIO(build_error_workbook(path, "b.xlsx", errors)))
     assert workbook.sheetnames == ["一组", "二组"]
     assert workbook["二组"]["L2"].value == "姓名：含有数字"
     assert workbook["一组"]["L2"].value is None
