@@ -229,6 +229,12 @@ def test_duplicates_within_the_file_flag_every_row_and_name_the_others():
     assert any(line.startswith("第 5 行 性别") for line in lines)
 
 
+def test_rows_with_only_a_pre_numbered_serial_are_blank():
+    columns = map_columns(["序号", "姓名", "公民身份号码"])
+    result = validate([1, "张三", make_id()], [2, "", ""], [3, None, " "], columns=columns)
+    assert (result.rows_read, result.blank_rows, len(result.errors)) == (1, 2, 0)
+
+
 def test_blank_example_and_footer_rows_are_skipped_not_errors():
     example = voter_row()
     example[10] = "示例行（导入时自动忽略，可删除）"

@@ -285,6 +285,7 @@ class _SheetValidator:
         self.index = {f: columns.columns.get(f) for f in Field}
         self.label = {f: columns.label(f) for f in Field}
         self.has_category = Field.CATEGORY in columns.columns
+        self.mapped = sorted(columns.columns.values())
         self.adult_born_by = latest_adult_birth_date(election_day)
         self.excel_number_rows = 0
         self.id_number: str | None = None  # the last checked row's valid ID number, even if it has errors
@@ -422,6 +423,10 @@ class _SheetValidator:
 
     # --- thorough path: every problem of the row, in words -------------------------------------
 
+    def is_blank(self, cells: Cells) -> bool:
+        """No value under any recognised column (a pre-numbered 序号 alone does not count)."""
+        return all(_is_blank_cell(cells[i]) for i in self.mapped if i < len(cells))
+
     def is_skipped(self, cells: Cells) -> bool:
         """The template's example row, or a footer such as ``制表人：`` under the data."""
         notes = _cell(cells, self.index[Field.NOTES])
@@ -530,11 +535,8 @@ class _SheetValidator:
         )
 
 
-def _is_blank(cells: Cells) -> bool:
-    for cell in cells:
-        if cell != "" and cell is not None and (not isinstance(cell, str) or not cell.isspace()):
-            return False
-    return True
+def _is_blank_cell(cell: object) -> bool:
+    return cell is None or cell == "" or (isinstance(cell, str) and cell.isspace())
 
 
 def validate_roll(
@@ -606,7 +608,7 @@ def _validate_sheets(
                 if row is not None:
                     id_number = row.id_number
                     result.valid.append(row)
-                elif _is_blank(cells):
+                elif validator.is_blank(cells):
                     result.blank_rows += 1
                     continue
                 elif validator.is_skipped(cells):
