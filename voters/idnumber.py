@@ -164,7 +164,8 @@ def _parse_text(number: str, today: date) -> ParsedId | IdProblem:
     if not (body.isascii() and body.isdigit()) or last not in _CHECK_CHARS:
         return IdProblem(IdProblemCode.NOT_DIGITS, "只能是 17 位数字加最后一位数字或 X，其中有其他字符")
     if _CHECK_CHARS[2 * int(body, 13) % 11] != last:
-        return IdProblem(IdProblemCode.BAD_CHECKSUM, "校验位错误，号码中有数字填错了，请与身份证核对")
+        hint = "；末尾是 000，可能是 Excel 把号码存成数字后丢失了末尾几位" if number.endswith("000") else ""
+        return IdProblem(IdProblemCode.BAD_CHECKSUM, f"校验位错误，号码中有数字填错了，请与身份证核对{hint}")
     born = birth_date_of(number[6:14])
     if born is None:
         return IdProblem(

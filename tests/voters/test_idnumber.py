@@ -83,6 +83,8 @@ def test_bad_checksum():
     wrong_last = "0" if number[-1] != "0" else "1"
     assert problem_code(number[:-1] + wrong_last) == IdProblemCode.BAD_CHECKSUM
     assert "校验位错误" in parse_id(number[:-1] + wrong_last).message
+    lost = next(f"630121198005{n:03d}000" for n in range(999) if check_char(f"630121198005{n:03d}00") != "0")
+    assert parse_id(lost).message.endswith("可能是 Excel 把号码存成数字后丢失了末尾几位")
 
 
 def test_impossible_and_out_of_range_birth_dates():
