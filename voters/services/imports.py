@@ -1,0 +1,430 @@
+"""Importing a roll from a spreadsheet (导入选民名单): upload → background check with progress → preview of
+every row error → confirm → one atomic write (PostgreSQL COPY, else bulk_create).
+
+The pure parts (safety checks, reading, row rules, error workbook) are ``voters.importing``; this module
+adds what needs the database: duplicates against the whole cycle, storage, the Job and the audit event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from election_admin.models import DocumentKind, Election
+from election_admin.services import jobs as job_services
+from election_admin.services.documents import document_store
+
+from ..choices import ImportStatus, VoterStatus
+from ..idnumber import mask_id
+from ..importing.columns import Field
+from ..importing.error_workbook import build_error_workbook
+from ..importing.reader import RollFileError, read_roll
+from ..importing.safety import ImportRefused, check_upload
+from ..importing.validate import ImportResult, RowError, VoterRow, validate_roll
+from ..models import RollImport, Voter
+from ..pii import encrypter, id_hasher, mask_phone
+from .rolls import (
+    RollRef,
+    lock_election,
+    require_election_day,
+    require_roll_editor,
+    roll_for_election,
+    roll_is_published,
+)
+
+JOB_KIND = "voter_import"
+LOOKUP_CHUNK = 5000
+MAX_STORED_ERRORS = 20_000
+ELSEWHERE_MESSAGE = "此人已在本次换届的其他村（社区）登记，同一人只能登记一次"
+
+
+@dataclass
+class CheckedRoll:
+    """A file read and checked against the rules and the cycle: what can be written, and every problem."""
+
+    result: ImportResult
+    insertable: list[VoterRow] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)
+    already_on_roll: int = 0
+    elsewhere: int = 0
+    header_rows: dict[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        result = self.result
+        return {
+            "rows_read": result.rows_read,
+            "blank_rows": result.blank_rows,
+            "skipped_rows": result.skipped_rows,
+            "error_rows": result.error_rows,
+            "duplicates_in_file": result.duplicate_rows,
+            "registered_elsewhere": self.elsewhere,
+            "already_on_roll": self.already_on_roll,
+            "importable": len(self.insertable),
+        }
+
+
+def active_hashes_in_cycle(ref: RollRef, hashes: list[str]) -> dict[str, str]:
+    """id_hash → region of every voter of the cycle's roll (not struck off) among ``hashes``."""
+    found: dict[str, str] = {}
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT id_hash, region_id FROM voters_voter WHERE cycle_id = %s AND roll = %s "
+            "AND NOT (status = %s) AND id_hash = ANY(%s)"
+        )
+        with connection.cursor() as cursor:
+            for start in range(0, len(hashes), 50_000):
+                cursor.execute(
+                    sql, [ref.cycle_id, ref.roll, VoterStatus.STRUCK, hashes[start : start + 50_000]]
+                )
+                found.update(cursor.fetchall())
+        return found
+    voters = Voter.objects.active().filter(cycle_id=ref.cycle_id, roll=ref.roll)
+    for start in range(0, len(hashes), LOOKUP_CHUNK):
+        found.update(
+            voters.filter(id_hash__in=hashes[start : start + LOOKUP_CHUNK]).values_list(
+                "id_hash", "region_id"
+            )
+        )
+    return found
+
+
+def check_roll_file(
+    path: str | Path, declared_name: str, ref: RollRef, *, progress: Callable[[int], None] | None = None
+) -> CheckedRoll:
+    """Read and check every row, then look every valid ID number up in the whole cycle (one query per
+    50,000 numbers on PostgreSQL). Rows already on this roll are skipped; rows registered in another
+    village become row errors (without saying where: that is another village's data)."""
+    election_day = require_election_day(ref)
+    try:
+        roll = read_roll(path, declared_name)
+    except RollFileError as error:
+        return CheckedRoll(result=ImportResult(file_errors=[str(error)]))
+    result = validate_roll(roll, election_day=election_day, progress=progress)
+    checked = CheckedRoll(result=result, header_rows={s.name: s.header_rows[-1] for s in roll.sheets})
+    if not result.valid:
+        return checked
+    hasher = id_hasher()
+    hashes = [hasher(row.id_number) for row in result.valid]
+    existing = active_hashes_in_cycle(ref, hashes)
+    if not existing:
+        checked.insertable, checked.hashes = result.valid, hashes
+        return checked
+    labels = {s.name: s.columns.label(Field.ID_NUMBER) for s in roll.sheets}
+    keep_rows, keep_hashes = [], []
+    for row, hashed in zip(result.valid, hashes, strict=True):
+        region = existing.get(hashed)
+        if region is None:
+            keep_rows.append(row)
+            keep_hashes.append(hashed)
+        elif region == ref.region_id:
+            checked.already_on_roll += 1
+        else:
+            checked.elsewhere += 1
+            result.errors.append(
+                RowError(row.sheet, row.row_number, labels.get(row.sheet, "公民身份号码"), ELSEWHERE_MESSAGE)
+            )
+    checked.insertable, checked.hashes = keep_rows, keep_hashes
+    return checked
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+VOTER_COLUMNS = (
+    "cycle_id",
+    "region_id",
+    "roll",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "group",
+    "address",
+    "category",
+    "approval_reference",
+    "status",
+    "struck_reason",
+    "notes",
+    "id_hash",
+    "id_masked",
+    "id_encrypted",
+    "phone_masked",
+    "phone_encrypted",
+    "source",
+    "created_at",
+    "updated_at",
+)
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_safe(values: list[str]) -> list[str]:
+    joined = "".join(values)
+    if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
+        return [value.translate(_COPY_ESCAPES) for value in values]
+    return values
+
+
+def write_voters(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime) -> int:
+    """Insert the voters in one statement: COPY on PostgreSQL, bulk_create elsewhere. The database's
+    one-registration constraint still has the last word (IntegrityError on a race)."""
+    if not rows:
+        return 0
+    encrypt = encrypter()
+    ids = [row.id_number for row in rows]
+    phones = [row.phone for row in rows]
+    id_masked = [mask_id(number) for number in ids]
+    id_encrypted = [encrypt(number) for number in ids]
+    phone_masked = [mask_phone(phone) for phone in phones]
+    phone_encrypted = [encrypt(phone) for phone in phones]
+    if connection.vendor != "postgresql":
+        Voter.objects.bulk_create(
+            [
+                Voter(
+                    **ref.filter_kwargs(),
+                    name=row.name,
+                    gender=row.gender,
+                    ethnicity=row.ethnicity,
+                    birth_date=row.birth_date,
+                    group=row.group,
+                    address=row.address,
+                    category=row.category,
+                    approval_reference=row.approval_reference,
+                    notes=row.notes,
+                    id_hash=hashed,
+                    id_masked=masked,
+                    id_encrypted=encrypted,
+                    phone_masked=p_masked,
+                    phone_encrypted=p_encrypted,
+                    source=source,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for row, hashed, masked, encrypted, p_masked, p_encrypted in zip(
+                    rows, hashes, id_masked, id_encrypted, phone_masked, phone_encrypted, strict=True
+                )
+            ],
+            batch_size=2000,
+        )
+        return len(rows)
+    count = len(rows)
+    stamp = now.isoformat()
+    columns = [
+        [str(ref.cycle_id)] * count,
+        [ref.region_id] * count,
+        [ref.roll] * count,
+        _copy_safe([row.name for row in rows]),
+        [row.gender for row in rows],
+        [row.ethnicity for row in rows],
+        [row.birth_date.isoformat() for row in rows],
+        _copy_safe([row.group for row in rows]),
+        _copy_safe([row.address for row in rows]),
+        [row.category for row in rows],
+        _copy_safe([row.approval_reference for row in rows]),
+        [VoterStatus.REGISTERED.value] * count,
+        [""] * count,
+        _copy_safe([row.notes for row in rows]),
+        hashes,
+        id_masked,
+        id_encrypted,
+        _copy_safe(phone_masked),
+        phone_encrypted,
+        [source] * count,
+        [stamp] * count,
+        [stamp] * count,
+    ]
+    buffer = io.StringIO()
+    buffer.writelines("\t".join(line) + "\n" for line in zip(*columns, strict=True))
+    buffer.seek(0)
+    column_list = ", ".join(f'"{name}"' for name in VOTER_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY voters_voter ({column_list}) FROM STDIN", buffer)
+    return count
+
+
+# --- the flow ----------------------------------------------------------------------------------
+
+
+def _sha256_of(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def roll_import_upload(*, actor, election: Election, upload) -> tuple[RollImport, bool]:
+    """Receive a file: refuse hostile ones at once, return the earlier import of the same file (re-uploading
+    does nothing), else store it and queue the background check. Answers (import, created)."""
+    require_roll_editor(actor)
+    election = lock_election(actor, election.pk)
+    ref = roll_for_election(election)
+    require_election_day(ref)
+    if roll_is_published(ref):
+        raise ValidationError(
+            _("The roll has been published: it now changes only through objections and recorded corrections.")
+        )
+    name = Path(upload.name or "").name[:200] or "upload.xlsx"
+    try:
+        check_upload(upload.file, name)
+    except ImportRefused as refused:
+        raise ValidationError(refused.message) from None
+    sha256 = _sha256_of(upload)
+    existing = RollImport.objects.filter(**ref.filter_kwargs(), sha256=sha256).first()
+    if existing is not None:
+        return existing, False
+    roll_import = RollImport(
+        **ref.filter_kwargs(),
+        election=election,
+        original_name=name,
+        extension=Path(name).suffix.lower(),
+        size=upload.size,
+        sha256=sha256,
+        created_by=actor,
+    )
+    upload.seek(0)
+    roll_import.file.save(name, File(upload.file), save=False)
+    roll_import.save()
+    job = job_services.job_create(
+        actor=actor, kind=JOB_KIND, region=election.region, total=100, params={"import_id": roll_import.pk}
+    )
+    roll_import.job = job
+    roll_import.save(update_fields=["job"])
+    from ..tasks import roll_import_check_task
+
+    import_id, job_id = roll_import.pk, job.pk
+    transaction.on_commit(lambda: roll_import_check_task.delay(import_id, job_id))
+    return roll_import, True
+
+
+class _Progress:
+    """Maps rows checked to the Job's 0–100 (the row count is estimated from the file size until known)."""
+
+    def __init__(self, job_id: int, size: int, extension: str) -> None:
+        self.job_id = job_id
+        self.done = 0
+        self.estimate = max(1000, size // (40 if extension == ".xlsx" else 90))
+
+    def to(self, percent: int) -> None:
+        percent = min(percent, 100)
+        if percent > self.done:
+            job_services.job_progress(job_id=self.job_id, processed_increment=percent - self.done)
+            self.done = percent
+
+    def rows(self, rows_done: int) -> None:
+        self.to(5 + min(75, rows_done * 75 // self.estimate))
+
+
+def roll_import_check(*, import_id: int, job_id: int) -> None:
+    """The background check (Celery): read, validate, look up the cycle, store the preview and the error
+    workbook. Safe to run twice: only a pending import is checked."""
+    roll_import = RollImport.objects.select_related(
+        "election__cycle__rule_set", "election__region", "created_by"
+    ).get(pk=import_id)
+    if roll_import.status != ImportStatus.PENDING:
+        return
+    progress = _Progress(job_id, roll_import.size, roll_import.extension)
+    progress.to(5)
+    ref = roll_for_election(roll_import.election)
+    checked = check_roll_file(roll_import.file.path, roll_import.original_name, ref, progress=progress.rows)
+    progress.to(85)
+    result = checked.result
+    with transaction.atomic():
+        roll_import = RollImport.objects.select_for_update().get(pk=import_id)
+        if roll_import.status != ImportStatus.PENDING:
+            return
+        roll_import.counts = checked.counts()
+        roll_import.file_errors = list(result.file_errors)
+        roll_import.notes = list(result.notes)
+        lines = result.error_lines()
+        roll_import.row_errors = lines[:MAX_STORED_ERRORS]
+        if result.errors and checked.header_rows:
+            content = build_error_workbook(
+                roll_import.file.path,
+                roll_import.original_name,
+                result.errors,
+                header_rows=checked.header_rows,
+            )
+            roll_import.error_document = document_store(
+                actor=roll_import.created_by,
+                kind=DocumentKind.VOTER_IMPORT_ERRORS,
+                region=roll_import.region,
+                title=f"{roll_import.original_name}（错误说明）",
+                content=content,
+                filename=f"{Path(roll_import.original_name).stem}-错误说明.xlsx",
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                subject=roll_import,
+                data_version=roll_import.sha256,
+            )
+        roll_import.status = ImportStatus.FAILED if result.file_errors else ImportStatus.PARSED
+        roll_import.save()
+    job_services.job_succeeded(
+        job_id=job_id,
+        result_url=reverse("voter_import_detail", kwargs={"import_id": import_id}),
+        message=_("%(rows)s rows read, %(importable)s can be imported, %(errors)s rows have problems.")
+        % {"rows": result.rows_read, "importable": len(checked.insertable), "errors": result.error_rows},
+    )
+
+
+def roll_import_fail(*, import_id: int, job_id: int, message: str) -> None:
+    RollImport.objects.filter(pk=import_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.FAILED, file_errors=[message]
+    )
+    job_services.job_failed(job_id=job_id, message=message)
+
+
+@transaction.atomic
+def roll_import_apply(*, actor, roll_import: RollImport) -> RollImport:
+    """导入 — write every importable row of a checked file in one transaction, after checking it again
+    against the cycle as it is now. Applying twice does nothing more."""
+    require_roll_editor(actor)
+    election = lock_election(actor, roll_import.election_id)
+    roll_import = RollImport.objects.visible_to(actor).select_for_update().filter(pk=roll_import.pk).first()
+    if roll_import is None:
+        raise ValidationError(_("This import does not exist or is outside your area."))
+    if roll_import.status == ImportStatus.APPLIED:
+        raise ValidationError(_("This file has already been imported."))
+    if roll_import.status != ImportStatus.PARSED:
+        raise ValidationError(_("This file cannot be imported: see the problems listed."))
+    ref = roll_for_election(election)
+    if roll_is_published(ref):
+        raise ValidationError(
+            _("The roll has been published: it now changes only through objections and recorded corrections.")
+        )
+    checked = check_roll_file(roll_import.file.path, roll_import.original_name, ref)
+    if checked.result.file_errors:
+        raise ValidationError(checked.result.file_errors[0])
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            written = write_voters(ref, checked.insertable, checked.hashes, source="import", now=now)
+    except IntegrityError:
+        raise ValidationError(
+            _(
+                "Someone registered one of these people in this cycle while the file was being imported; "
+                "nothing was imported. Check the file again."
+            )
+        ) from None
+    counts = checked.counts() | {"written": written}
+    roll_import.counts = roll_import.counts | {"applied": counts}
+    roll_import.status = ImportStatus.APPLIED
+    roll_import.applied_at, roll_import.applied_by = now, actor
+    roll_import.save()
+    audit_record(
+        actor=actor,
+        event_type="roll.imported",
+        region_code=roll_import.region_id,
+        obj=roll_import,
+        after={"file": roll_import.original_name, "sha256": roll_import.sha256, "roll": ref.roll, **counts},
+    )
+    return roll_import

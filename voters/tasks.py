@@ -1,0 +1,18 @@
+"""Celery tasks of voter rolls: thin, take ids, call a service, report through a Job row."""
+
+from celery import shared_task
+
+from election_admin.services import jobs as job_services
+
+
+@shared_task(bind=True, acks_late=True)
+def roll_import_check_task(self, import_id: int, job_id: int) -> None:
+    """Check an uploaded roll file in the background (读取、校验、查重); safe to run twice."""
+    from .services.imports import roll_import_check, roll_import_fail
+
+    job_services.job_started(job_id=job_id, task_id=self.request.id or "")
+    try:
+        roll_import_check(import_id=import_id, job_id=job_id)
+    except Exception as error:
+        roll_import_fail(import_id=import_id, job_id=job_id, message=f"{type(error).__name__}: {error}")
+        raise
