@@ -32,6 +32,7 @@ def rows_of(roll, sheet=0):
         ("公民身份号码", Field.ID_NUMBER),
         ("身份证号码", Field.ID_NUMBER),
         ("身份证", Field.ID_NUMBER),
+        ("身分证号码", Field.ID_NUMBER),
         (" 公民身份号码（必填）＊", Field.ID_NUMBER),
         ("*姓 名", Field.NAME),
         ("姓　名", Field.NAME),
