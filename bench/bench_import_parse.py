@@ -31,28 +31,35 @@ Figure = dict[str, Any]
 
 
 def _rows(count: int):
-    """A realistic roll: a title row, the header, then unique checksum-valid voters."""
+    """A realistic roll: a title row, the header, then unique checksum-valid voters whose names,
+    addresses and phone numbers are mostly distinct and whose birth dates are written two ways."""
+    import random
+
     from tests.voters.files import HEADER, make_id
 
     yield ["某某县某某镇某某村第十二届村民委员会选举选民名单"]
     yield HEADER
+    rng = random.Random(2026)
+    surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+    given = "明华英芳军平国玉兰秀海文建春红霞丽伟强敏静燕杰涛超勇艳娟峰磊洋宇浩鹏飞亮婷雪琳晶慧德福寿"
     base = date(1940, 1, 1)
-    surnames, given = "王李张刘陈杨赵黄周吴马", "明华英芳军平国玉兰秀海文"
     for i in range(count):
         born = base + timedelta(days=i % 20_000)  # all born before 1995: adults on election day
         sequence = (i // 20_000) * 100 + 1 + i % 2
+        group = rng.randint(1, 12)
+        is_away = rng.random() < 0.1
         yield [
-            surnames[i % 11] + given[i % 12] + given[i // 12 % 12],
+            rng.choice(surnames) + "".join(rng.choice(given) for _ in range(rng.randint(1, 2))),
             "男" if sequence % 2 else "女",
-            "汉族" if i % 7 else "藏族",
+            "汉族" if rng.random() < 0.8 else rng.choice(["藏族", "回族", "土族", "撒拉族", "蒙古族"]),
             make_id(born, sequence, "630121"),
-            born.strftime("%Y.%-m.%-d") if i % 3 else born.strftime("%Y%m%d"),
-            f"{i % 9 + 1}组",
-            f"某某村{i % 300}号",
-            f"138{i:08d}",
-            "户籍且居住" if i % 10 else "户籍外出参加",
+            f"{born.year}.{born.month}.{born.day}" if i % 3 else born.strftime("%Y%m%d"),
+            f"{group}组",
+            f"某某村{group}组{rng.randint(1, 400)}号",
+            f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+            "户籍外出参加" if is_away else "户籍且居住",
             "",
-            "",
+            "外出务工" if is_away else "",
         ]
 
 
@@ -62,7 +69,7 @@ def generate(directory: Path, count: int, regenerate: bool = False) -> dict[str,
     from tests.voters.files import write_csv, write_fast_xlsx
 
     directory.mkdir(parents=True, exist_ok=True)
-    paths = {"xlsx": directory / f"roll_{count}.xlsx", "csv": directory / f"roll_{count}.csv"}
+    paths = {"xlsx": directory / f"roll_v2_{count}.xlsx", "csv": directory / f"roll_v2_{count}.csv"}
     if regenerate or not paths["xlsx"].exists():
         write_fast_xlsx(paths["xlsx"], {"选民名单": _rows(count)})
     if regenerate or not paths["csv"].exists():

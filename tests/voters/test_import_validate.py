@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voters.importing.columns import map_columns
+from voters.importing.columns import Field, map_columns
 from voters.importing.error_workbook import build_error_workbook, cell_text
 from voters.importing.normalize import (
     CellProblem,
@@ -393,3 +393,26 @@ def test_cell_text():
     assert cell_text(datetime(1980, 5, 3, 8, 30)) == "1980-05-03 08:30:00"
     assert cell_text(True) == "TRUE"
     assert cell_text(None) == ""
+
+
+tricky_text = st.text(
+    alphabet=st.sampled_from(list("张三a1 \t\n\u3000\u00a0\ufeffＡ１·-示例\x00\x01") + ["\u200b"]), max_size=6
+)
+
+
+@given(st.lists(st.one_of(tricky_text, st.integers(0, 3)), min_size=1, max_size=6))
+def test_whole_column_checks_only_pass_clean_cells(column):
+    from voters.importing import validate as v
+
+    checks = [
+        (v._plain_texts(4), v._limited_text(Field.NOTES), v._is_not_example),
+        (v._all_plain_names, parse_name, v._is_real_name),
+        (v._all_plain_phones, parse_phone, v._always),
+    ]
+    for bulk_check, parser, accept in checks:
+        if bulk_check(column):
+            for raw in column:
+                value = parser(raw)
+                assert value == raw and accept(value)
+                if bulk_check is checks[0][0]:
+                    assert len(raw) <= 4

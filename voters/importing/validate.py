@@ -160,10 +160,16 @@ def _outcome(parser: Callable[[object], object], raw: object) -> object:
 class _ColumnMemo:
     """Outcomes of one field's parser per distinct cell value, and which values are rejected."""
 
-    __slots__ = ("accept", "outcomes", "parser", "rejected")
+    __slots__ = ("accept", "bulk_check", "outcomes", "parser", "rejected")
 
-    def __init__(self, parser: Callable[[object], object], accept: Callable[[object], bool]) -> None:
-        self.parser, self.accept = parser, accept
+    def __init__(
+        self,
+        parser: Callable[[object], object],
+        accept: Callable[[object], bool],
+        bulk_check: Callable[[Sequence[object]], bool] | None = None,
+    ) -> None:
+        """``bulk_check(column)`` may answer True only if every cell parses to itself and is accepted."""
+        self.parser, self.accept, self.bulk_check = parser, accept, bulk_check
         self.outcomes: dict[object, object] = {}
         self.rejected: set[object] = set()
 
@@ -173,10 +179,9 @@ class _ColumnMemo:
         An outcome is the parsed value or the :class:`CellProblem` raised. Booleans are not memoised
         (``True == 1`` would share an entry with the number 1).
         """
-        bulk_check = _BULK_CHECKS.get(self.parser)
-        if bulk_check is not None and bulk_check(column):
-            return column, []
         distinct = set(column)
+        if self.bulk_check is not None and len(distinct) * 4 > len(column) and self.bulk_check(column):
+            return column, []  # many distinct values, all already clean: no per-value work
         if True in distinct or False in distinct:  # a boolean, or 0/1 numbers: no memo
             values = [_outcome(self.parser, raw) for raw in column]
             return values, [
@@ -192,24 +197,72 @@ class _ColumnMemo:
             value = outcomes[raw] = _outcome(self.parser, raw)
             if value.__class__ is CellProblem or not self.accept(value):
                 rejected.add(raw)
-        values = list(map(outcomes.__getitem__, column))
         if rejected.isdisjoint(distinct):
-            return values, []
-        return values, [i for i, raw in enumerate(column) if raw in rejected]
+            if len(distinct) <= 64 and all(_same_text(outcomes[raw], raw) for raw in distinct):
+                return column, []  # e.g. "一组" or "" throughout: the cells are their own outcomes
+            return list(map(outcomes.__getitem__, column)), []
+        return list(map(outcomes.__getitem__, column)), [i for i, raw in enumerate(column) if raw in rejected]
+
+
+def _same_text(value: object, raw: object) -> bool:
+    return value.__class__ is str and raw.__class__ is str and value == raw
+
+
+# Whole-column checks, a few C-level passes each: when one answers True, every cell is already
+# clean (its parser returns it unchanged) and accepted, so the column needs no per-value work.
+
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000\u00a0\ufeff]")  # what to_halfwidth changes
+
+
+def _joined(column: Sequence[object], separator: str = "") -> str | None:
+    """The cells joined, or None when one is not text."""
+    try:
+        return separator.join(column)  # type: ignore[arg-type]
+    except TypeError:
+        return None
 
 
 def _all_plain_phones(column: Sequence[object]) -> bool:
-    """True when every cell is already a clean phone number (ASCII digits, 7–20 of them)."""
-    if set(map(type, column)) != {str}:
-        return False
-    joined = "".join(column)  # type: ignore[arg-type]
-    lengths = set(map(len, column))  # type: ignore[arg-type]
-    return joined.isascii() and joined.isdigit() and min(lengths) >= 7 and max(lengths) <= 20
+    """ASCII digits, 7–20 of them, in every cell."""
+    joined = _joined(column)
+    return (
+        joined is not None
+        and joined.isascii()
+        and joined.isdigit()
+        and min(map(len, column)) >= 7  # type: ignore[arg-type]
+        and max(map(len, column)) <= 20  # type: ignore[arg-type]
+    )
 
 
-_BULK_CHECKS: dict[Callable[[object], object], Callable[[Sequence[object]], bool]] = {
-    parse_phone: _all_plain_phones,
-}
+def _all_plain_names(column: Sequence[object]) -> bool:
+    """Letters only (Han characters are letters), 2–30 of them, no full-width Latin, no 示例."""
+    joined = _joined(column)
+    return (
+        joined is not None
+        and joined.isalpha()
+        and EXAMPLE_MARKER not in joined
+        and min(map(len, column)) >= 2  # type: ignore[arg-type]
+        and max(map(len, column)) <= 30  # type: ignore[arg-type]
+        and not _FULL_WIDTH.search(joined)
+    )
+
+
+def _plain_texts(limit: int) -> Callable[[Sequence[object]], bool]:
+    """Cells ``clean_text`` leaves unchanged, at most ``limit`` characters, none starting 示例."""
+
+    def check(column: Sequence[object]) -> bool:
+        joined = _joined(column, "\x00")  # NUL is not whitespace: it never merges with spaces
+        return (
+            joined is not None
+            and EXAMPLE_MARKER not in joined
+            and joined.split() == joined.split(" ")  # no tab, newline, U+3000…, doubled or end spaces
+            and " \x00" not in joined
+            and "\x00 " not in joined
+            and not _FULL_WIDTH.search(joined)
+            and (len(joined) <= limit or max(map(len, column)) <= limit)  # type: ignore[arg-type]
+        )
+
+    return check
 
 
 def _always(value: object) -> bool:
@@ -315,18 +368,23 @@ class _SheetValidator:
         index, memos = self.index, self.memos
         bad: set[int] = set()
 
-        def column(f: Field, parser: Callable[[object], object], accept: Callable[[object], bool] = _always):
+        def column(
+            f: Field,
+            parser: Callable[[object], object],
+            accept: Callable[[object], bool] = _always,
+            bulk_check: Callable[[Sequence[object]], bool] | None = None,
+        ) -> Sequence[object]:
             position = index[f]
             if position is None:
                 return blank
             memo = memos.get(f)
             if memo is None:
-                memo = memos[f] = _ColumnMemo(parser, accept)
+                memo = memos[f] = _ColumnMemo(parser, accept, bulk_check)
             values, rejected = memo.map(columns[position])
             bad.update(rejected)
             return values
 
-        names = column(Field.NAME, parse_name, _is_real_name)
+        names = column(Field.NAME, parse_name, _is_real_name, _all_plain_names)
         if index[Field.NAME] is None:
             bad.update(range(size))
         identities = parse_ids(columns[index[Field.ID_NUMBER]], today=self.today)
@@ -337,11 +395,18 @@ class _SheetValidator:
             known = self.groups
             groups = column(Field.GROUP, _GROUP_TEXT, lambda value: value in known)  # type: ignore[operator]
         else:
-            groups = column(Field.GROUP, _GROUP_TEXT)
-        addresses = column(Field.ADDRESS, _ADDRESS_TEXT)
-        phones = column(Field.PHONE, parse_phone)
-        approvals = column(Field.APPROVAL_REFERENCE, _APPROVAL_TEXT)
-        notes = column(Field.NOTES, _NOTES_TEXT, _is_not_example)
+            groups = column(Field.GROUP, _GROUP_TEXT, _always, _plain_texts(MAX_TEXT_LENGTHS[Field.GROUP]))
+        addresses = column(
+            Field.ADDRESS, _ADDRESS_TEXT, _always, _plain_texts(MAX_TEXT_LENGTHS[Field.ADDRESS])
+        )
+        phones = column(Field.PHONE, parse_phone, _always, _all_plain_phones)
+        approvals = column(
+            Field.APPROVAL_REFERENCE,
+            _APPROVAL_TEXT,
+            _always,
+            _plain_texts(MAX_TEXT_LENGTHS[Field.APPROVAL_REFERENCE]),
+        )
+        notes = column(Field.NOTES, _NOTES_TEXT, _is_not_example, _plain_texts(MAX_TEXT_LENGTHS[Field.NOTES]))
         if self.has_category:
             categories = column(Field.CATEGORY, parse_category, bool)
             if "non_resident_approved" in categories:
