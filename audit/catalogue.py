@@ -12,6 +12,8 @@ EVENT_TYPES: dict[str, str] = {
     "auth.login_failed": _("Failed sign-in"),
     "auth.logout": _("Signed out"),
     "auth.password_changed": _("Password changed"),
+    "auth.two_factor_enabled": _("Two-factor sign-in turned on"),
+    "auth.two_factor_disabled": _("Two-factor sign-in turned off"),
     "staff.created": _("Staff account created"),
     "staff.updated": _("Staff account changed"),
     "staff.deactivated": _("Staff account deactivated"),

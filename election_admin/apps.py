@@ -8,4 +8,4 @@ class ElectionAdminConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (sign-in/out audit receivers)
+        from . import checks, signals  # noqa: F401  (deploy checks; sign-in/out audit receivers)

@@ -14,5 +14,6 @@ def navigation(request):
             "can_manage_staff": signed_in and user.role in BUREAU_ROLES,
             "can_browse_audit": signed_in and user.role in BUREAU_ROLES,
             "is_system_admin": signed_in and user.is_system_admin,
+            "can_use_two_factor": signed_in and user.role in settings.TWO_FACTOR_ROLES,
         },
     }

@@ -10,12 +10,35 @@ from .services.staff import manageable_roles
 
 
 class LoginForm(AuthenticationForm):
+    otp_token = forms.CharField(
+        label=_("Dynamic code (only if you turned on two-factor sign-in)"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
     error_messages = {
         "invalid_login": _(
             "The username or password is wrong. Check both (passwords are case-sensitive) and try again."
         ),
         "inactive": _("This account has been deactivated. Ask your county bureau to reactivate it."),
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        from .services.two_factor import two_factor_check_login
+
+        self.otp_device = two_factor_check_login(user=user, token=self.cleaned_data.get("otp_token", ""))
+
+
+class TwoFactorTokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("6-digit code from the app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits the app shows.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
 
 
 class RegionCodeField(forms.CharField):

@@ -28,8 +28,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 # The embedded default key only serves the local demo; production must set SECRET_KEY
-# (docs/deployment.md), and `manage.py check --deploy` flags the default.
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-local-demo-key-set-SECRET_KEY-in-production")
+# (docs/deployment.md), and `manage.py check --deploy` flags the default (election_admin/checks.py).
+DEMO_SECRET_KEY = "insecure-local-demo-key-set-SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -44,6 +45,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "audit",
     "election_admin",
     "voters",
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "election_admin.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -151,7 +157,31 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+
+# Content-Security-Policy: scripts only from our own static files (no inline scripts, no eval);
+# inline style attributes are allowed (Bootstrap progress bars and widths use them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Two-factor sign-in (TOTP, e.g. 微信/支付宝 authenticator or any TOTP app): optional for county bureaus
+# and above, who turn it on under their name menu. OTP_TOTP_ISSUER names the system in the app.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "村社区换届选举")
+TWO_FACTOR_ROLES = {"county_bureau", "city_bureau", "province_bureau", "system_admin"}
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -224,5 +254,6 @@ import hashlib as _hashlib  # noqa: E402
 
 ID_HASH_KEY = os.environ.get("ID_HASH_KEY") or _hashlib.sha256(b"id-hash:" + SECRET_KEY.encode()).hexdigest()
 ID_ENCRYPTION_KEY = (
-    os.environ.get("ID_ENCRYPTION_KEY") or _hashlib.sha256(b"id-encryption:" + SECRET_KEY.encode()).hexdigest()
+    os.environ.get("ID_ENCRYPTION_KEY")
+    or _hashlib.sha256(b"id-encryption:" + SECRET_KEY.encode()).hexdigest()
 )
