@@ -29,7 +29,7 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 # The embedded default key only serves the local demo; production must set SECRET_KEY
 # (docs/deployment.md), and `manage.py check --deploy` flags the default (election_admin/checks.py).
-DEMO_SECRET_KEY = "insecure-local-demo-key-set-SECRET_KEY-in-production"
+DEMO_SECRET_KEY = "insecure-local-demo-key-set-SECRET_KEY-in-production"  # noqa: S105 - flagged by check --deploy
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

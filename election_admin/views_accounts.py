@@ -7,13 +7,13 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.safestring import mark_safe
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .forms import LoginForm, TwoFactorTokenForm
