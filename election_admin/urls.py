@@ -13,6 +13,7 @@ urlpatterns = [
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
     path("staff/", include("election_admin.urls_staff")),
     path("", include("election_admin.urls_cycles")),
+    path("", include("voters.urls")),
     path("documents/<int:pk>/download/", views_documents.document_download, name="document_download"),
     path("verify/<str:short_code>/", views_documents.document_verify, name="document_verify"),
     path("audit/", include("audit.urls")),
