@@ -14,6 +14,7 @@ from tests.cycle_helpers import crawl_out_of_area
 from election_admin.models import DocumentKind
 from election_admin.services.documents import document_store
 from tests.factories import UserFactory
+from tests.voter_helpers import VOTERS_OUT_OF_AREA
 
 SKIP_NAMESPACES = {"admin"}
 SKIP_NAMES = {"logout", "set_language", "javascript-catalog"}
@@ -102,6 +103,7 @@ OUT_OF_AREA: dict = {
     ("document_verify", "short_code"): lambda c: c["document"].short_code,
 }
 OUT_OF_AREA.update(crawl_out_of_area())  # cycles, elections, rule sets, jobs (tests/cycle_helpers.py)
+OUT_OF_AREA.update(VOTERS_OUT_OF_AREA)  # voters, imports, objections (tests/voter_helpers.py)
 
 
 @pytest.mark.parametrize("role_fixture", ["township_user", "village_clerk", "county_user"])
