@@ -23,7 +23,11 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROWS = 100_000
+# The import's budget for reading and validating (3 s end to end with the database); python-calamine
+# alone parsed such a sheet in 0.5 s on the reference machine, leaving ~1 s for the rest.
 TARGET_SECONDS = 1.5
+TARGET_OPEN_SECONDS = 0.5
+TARGET_VALIDATE_SECONDS = 1.0
 TARGET_PEAK_MB = 300.0
 ELECTION_DAY = date(2026, 6, 15)
 
@@ -87,7 +91,8 @@ def _worker(path: str) -> None:
     started = time.perf_counter()
     check_upload(path, Path(path).name)
     checked = time.perf_counter()
-    roll = read_roll(path)
+    roll = read_roll(path)  # for .xlsx, python-calamine parses the whole sheet here
+    opened = time.perf_counter()
     result = validate_roll(roll, election_day=ELECTION_DAY, today=date(2026, 1, 1))
     finished = time.perf_counter()
     print(
@@ -95,6 +100,8 @@ def _worker(path: str) -> None:
             {
                 "seconds": finished - started,
                 "check_seconds": checked - started,
+                "open_seconds": opened - checked,
+                "validate_seconds": finished - opened,
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "valid": len(result.valid),
                 "errors": len(result.errors),
@@ -130,6 +137,24 @@ def run(rows: int = DEFAULT_ROWS, regenerate: bool = False) -> list[Figure]:
         )
         figures.append(
             {
+                "name": f"voter roll {kind}: open (python-calamine parses the sheet; CSV: decode)",
+                "value": round(measured["open_seconds"], 3),
+                "unit": "s",
+                "target": TARGET_OPEN_SECONDS,
+                "passed": measured["open_seconds"] <= TARGET_OPEN_SECONDS,
+            }
+        )
+        figures.append(
+            {
+                "name": f"voter roll {kind}: validate (rows → voters, after the file is opened)",
+                "value": round(measured["validate_seconds"], 3),
+                "unit": "s",
+                "target": TARGET_VALIDATE_SECONDS,
+                "passed": measured["validate_seconds"] <= TARGET_VALIDATE_SECONDS,
+            }
+        )
+        figures.append(
+            {
                 "name": f"voter roll {kind}: peak memory (RSS of the process)",
                 "value": round(measured["peak_mb"], 1),
                 "unit": "MB",
@@ -152,10 +177,10 @@ def main() -> int:
         _worker(options.worker)
         return 0
     figures = run(options.rows, options.regenerate)
-    print(f"{'figure':<58} {'result':>10} {'target':>10}  pass")
+    print(f"{'figure':<72} {'result':>10} {'target':>10}  pass")
     for figure in figures:
         print(
-            f"{figure['name']:<58} {figure['value']:>8} {figure['unit']:<2}"
+            f"{figure['name']:<72} {figure['value']:>8} {figure['unit']:<2}"
             f"{figure['target']:>8} {figure['unit']:<2} {'yes' if figure['passed'] else 'NO'}"
         )
     return 0 if all(f["passed"] for f in figures) else 1
