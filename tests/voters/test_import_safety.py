@@ -158,6 +158,15 @@ def test_a_zip_lying_about_its_sizes_is_caught(tmp_path, good_xlsx):
     assert "异常压缩数据" in refused(lying)
 
 
+def test_a_directory_claiming_huge_counts_is_refused_before_it_is_read(tmp_path, good_xlsx):
+    raw = bytearray(good_xlsx.read_bytes())
+    end = raw.rfind(b"PK\x05\x06")
+    raw[end + 10 : end + 12] = (0xFFFF).to_bytes(2, "little")
+    patched = tmp_path / "patched.xlsx"
+    patched.write_bytes(bytes(raw))
+    assert "异常压缩数据" in refused(patched)
+
+
 def test_too_many_entries(tmp_path):
     path = write_fast_xlsx(tmp_path / "many.xlsx", {"名单": [HEADER]})
     with zipfile.ZipFile(path, "a") as archive:

@@ -109,6 +109,7 @@ def _check_xlsx(handle: IO[bytes], head: bytes, limits: UploadLimits) -> None:
         raise ImportRefused(f"这个文件其实是旧版 .xls 格式，只是扩展名写成了 .xlsx。{_EXCEL_ADVICE}")
     if not head.startswith(ZIP_MAGIC):
         raise _not_excel(".xlsx")
+    _check_end_record(handle, limits)
     handle.seek(0)
     try:
         archive = zipfile.ZipFile(handle)
@@ -123,6 +124,23 @@ def _check_xlsx(handle: IO[bytes], head: bytes, limits: UploadLimits) -> None:
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             raise ImportRefused(f"文件含有宏，已拒绝。{_EXCEL_ADVICE}")
         _check_zip_members(archive, handle, members, limits)
+
+
+def _check_end_record(handle: IO[bytes], limits: UploadLimits) -> None:
+    """Entry count and directory size from the zip's last bytes, before ``zipfile`` reads the directory."""
+    end = handle.seek(0, os.SEEK_END)
+    start = max(0, end - 22 - 65_535)  # the end record, after a comment of at most 64 KB
+    handle.seek(start)
+    tail = handle.read(end - start)
+    position = tail.rfind(b"PK\x05\x06")
+    if position < 0 or len(tail) - position < 22:
+        raise ImportRefused(f"文件已损坏，无法打开。{_EXCEL_ADVICE}")
+    entries = int.from_bytes(tail[position + 10 : position + 12], "little")
+    directory_size = int.from_bytes(tail[position + 12 : position + 16], "little")
+    if entries > limits.max_zip_entries or directory_size > limits.max_zip_entries * 1024:
+        raise ImportRefused(
+            "文件内含异常压缩数据，已拒绝。请确认文件来源，或在 Excel 中另存为新文件后再上传。"
+        )
 
 
 def _check_zip_directory(members: list[zipfile.ZipInfo], limits: UploadLimits) -> None:
