@@ -294,3 +294,10 @@ def test_template_contents(tmp_path):
     text = "\n".join(str(c.value) for c in workbook["填写说明"]["A"] if c.value)
     for rule in ("文本", "1980-05-03", "户籍外出参加", "寄居满一年经同意", "18 周岁"):
         assert rule in text
+
+
+def test_xlsx_from_a_file_object(tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", {"名单": [HEADER, voter_row()]})
+    upload = io.BytesIO(path.read_bytes())
+    result = validate_roll(read_roll(upload, "上传的名单.xlsx"), election_day=ELECTION_DAY)
+    assert [v.name for v in result.valid] == ["张三"]
