@@ -301,3 +301,12 @@ def test_xlsx_from_a_file_object(tmp_path):
     upload = io.BytesIO(path.read_bytes())
     result = validate_roll(read_roll(upload, "上传的名单.xlsx"), election_day=ELECTION_DAY)
     assert [v.name for v in result.valid] == ["张三"]
+
+
+def test_expected_rows_for_a_progress_bar(tmp_path):
+    rows = [["名单"], HEADER, voter_row(), [], voter_row("李四", sequence=12)]
+    xlsx = read_roll(write_xlsx(tmp_path / "a.xlsx", {"一组": rows, "二组": rows[1:3]}))
+    assert [s.expected_rows for s in xlsx.sheets] == [3, 1]
+    assert xlsx.expected_rows == 4
+    csv_roll = read_roll(write_csv(tmp_path / "a.csv", rows))
+    assert csv_roll.expected_rows == 3

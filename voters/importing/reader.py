@@ -45,6 +45,12 @@ class DataSheet:
     header_rows: tuple[int, ...]  # 1-based row numbers of the header (two when combined)
     first_row: int  # the row number Excel shows (1-based) of the first of ``rows``
     rows: Iterator[Cells]  # consecutive rows, cells aligned with the header; blank ones included
+    last_row: int | None = None  # the last row number, when known before reading (for a progress bar)
+
+    @property
+    def expected_rows(self) -> int | None:
+        """How many rows ``rows`` will yield, when known."""
+        return None if self.last_row is None else max(0, self.last_row - self.first_row + 1)
 
     def numbered_rows(self) -> Iterator[tuple[int, Cells]]:
         """(row number as Excel shows it, cells)."""
@@ -62,6 +68,12 @@ class RollFile:
     @property
     def has_several_sheets(self) -> bool:
         return len(self.sheets) > 1
+
+    @property
+    def expected_rows(self) -> int | None:
+        """Data rows (blank ones included) in all data sheets, for a progress bar's total; None if unknown."""
+        counts = [sheet.expected_rows for sheet in self.sheets]
+        return None if None in counts else sum(counts)  # type: ignore[arg-type]
 
 
 def extension_of(name: str) -> str:
@@ -107,7 +119,12 @@ def find_header(top_rows: Sequence[Cells]) -> tuple[ColumnMap, int, int] | None:
 
 
 def _sheet_from_rows(
-    name: str, rows: Iterator[Cells], result: RollFile, *, fill: _FillDown | None = None
+    name: str,
+    rows: Iterator[Cells],
+    result: RollFile,
+    *,
+    fill: _FillDown | None = None,
+    last_row: int | None = None,
 ) -> None:
     """Detect the header in ``rows``, then register the sheet (or a note / an error)."""
     top = list(islice(rows, HEADER_SCAN_ROWS))
@@ -133,7 +150,14 @@ def _sheet_from_rows(
         data = fill.apply(data, data_start + 1)
     header_rows = tuple(range(first + 1, first + count + 1))
     result.sheets.append(
-        DataSheet(name=name, columns=columns, header_rows=header_rows, first_row=data_start + 1, rows=data)
+        DataSheet(
+            name=name,
+            columns=columns,
+            header_rows=header_rows,
+            first_row=data_start + 1,
+            rows=data,
+            last_row=last_row,
+        )
     )
 
 
@@ -189,7 +213,9 @@ def _read_excel(source: Source) -> RollFile:
             continue
         # iter_rows() yields rows from row 1, but columns only from the first used column.
         fill = _FillDown(sheet.merged_cell_ranges or (), start[1])
-        _sheet_from_rows(meta.name, iter(sheet.iter_rows()), result, fill=fill)
+        end = sheet.end
+        last_row = end[0] + 1 if end is not None else None
+        _sheet_from_rows(meta.name, iter(sheet.iter_rows()), result, fill=fill, last_row=last_row)
     if not result.sheets and not result.errors:
         result.errors.append(_no_header_message(result))
     return result
@@ -236,7 +262,8 @@ def _read_csv(source: Source) -> RollFile:
     del data
     result = RollFile()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    _sheet_from_rows("", iter(reader), result)
+    lines = text.count("\n") + (not text.endswith("\n"))  # records, unless quoted cells hold newlines
+    _sheet_from_rows("", iter(reader), result, last_row=lines)
     if not result.sheets and not result.errors:
         result.errors.append(_no_header_message(result))
     return result
