@@ -243,6 +243,14 @@ def test_blank_example_and_footer_rows_are_skipped_not_errors():
     assert (result.rows_read, result.blank_rows, result.skipped_rows, len(result.errors)) == (1, 1, 2, 0)
 
 
+def test_the_template_example_is_skipped_even_without_its_note():
+    from voters.importing.validate import EXAMPLE_ID_NUMBER
+
+    example = voter_row(id_number=" " + EXAMPLE_ID_NUMBER)
+    result = validate(example, voter_row("李四", sequence=13))
+    assert ([v.name for v in result.valid], result.skipped_rows, result.errors) == (["李四"], 1, [])
+
+
 def test_add_error_for_a_duplicate_found_in_the_cycle():
     result = validate(voter_row("张三", sequence=11), voter_row("李四", sequence=12))
     registered_elsewhere = {make_id(sequence=12)} & set(result.id_numbers())

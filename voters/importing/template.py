@@ -10,11 +10,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from voters.ethnicities import NAMES
-from voters.idnumber import check_char
 
 from .columns import FIELD_LABELS, Field
 from .normalize import CATEGORY_LABELS, DATE_FORMATS_HELP
-from .validate import EXAMPLE_MARKER
+from .validate import EXAMPLE_ID_NUMBER, EXAMPLE_MARKER
 
 TEMPLATE_FILENAME = "选民登记表模板.xlsx"
 DATA_SHEET_TITLE = "选民名单"
@@ -44,13 +43,12 @@ COLUMN_WIDTHS = {
 }
 EXAMPLE_NOTE = f"{EXAMPLE_MARKER}行（导入时自动忽略，可删除）"
 
-_EXAMPLE_BODY = "63012119800503123"  # a made-up number (valid checksum), 1980-05-03, a man
 EXAMPLE_ROW: dict[Field, str] = {
     Field.NAME: "张三",
     Field.GENDER: "男",
     Field.ETHNICITY: "汉族",
-    Field.ID_NUMBER: _EXAMPLE_BODY + check_char(_EXAMPLE_BODY),
-    Field.BIRTH_DATE: "1980-05-03",
+    Field.ID_NUMBER: EXAMPLE_ID_NUMBER,
+    Field.BIRTH_DATE: "1985-06-15",
     Field.GROUP: "一组",
     Field.ADDRESS: "某某村一组 12 号",
     Field.PHONE: "13800000000",

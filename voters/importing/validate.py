@@ -26,6 +26,8 @@ from voters.idnumber import (
     add_years,
     age_on,
     birth_date_of,
+    check_char,
+    normalize_id,
     parse_id,
     parse_ids,
 )
@@ -48,6 +50,9 @@ from .reader import DataSheet, RollFile
 VOTING_AGE = 18
 MAX_TEXT_LENGTHS = {Field.GROUP: 50, Field.ADDRESS: 200, Field.APPROVAL_REFERENCE: 100, Field.NOTES: 500}
 EXAMPLE_MARKER = "示例"
+# The template's example number: made up (1985-06-15, a man, valid checksum). A row carrying it is the
+# example even when its 示例 note was deleted, so it can never be imported as a voter.
+EXAMPLE_ID_NUMBER = "63012119850615031" + check_char("63012119850615031")
 _FOOTER = re.compile(r"^(制表|填表|审核|核对|合计|总计|小计|负责人|联系人|注[:：]|说明[:：])")
 
 
@@ -388,6 +393,12 @@ class _SheetValidator:
         if index[Field.NAME] is None:
             bad.update(range(size))
         identities = parse_ids(columns[index[Field.ID_NUMBER]], today=self.today)
+        if any(i.__class__ is ParsedId and i.number == EXAMPLE_ID_NUMBER for i in identities):
+            bad.update(
+                n
+                for n, i in enumerate(identities)
+                if i.__class__ is ParsedId and i.number == EXAMPLE_ID_NUMBER
+            )
         genders = column(Field.GENDER, parse_gender)
         births = column(Field.BIRTH_DATE, _birth_key)
         ethnicities = column(Field.ETHNICITY, parse_ethnicity)
@@ -500,7 +511,10 @@ class _SheetValidator:
             isinstance(name, str) and name.startswith(EXAMPLE_MARKER)
         ):
             return True
-        if str(_cell(cells, self.index[Field.ID_NUMBER])).strip():
+        raw_id = _cell(cells, self.index[Field.ID_NUMBER])
+        if isinstance(raw_id, str) and normalize_id(raw_id) == EXAMPLE_ID_NUMBER:
+            return True
+        if str(raw_id).strip():
             return False
         first = next((str(c).strip() for c in cells if str(c).strip()), "")
         return bool(_FOOTER.match(first))
