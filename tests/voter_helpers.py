@@ -1,5 +1,6 @@
 """Helpers for voter-roll tests: a village election with its day set, voters through the real service."""
 
+import re
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -7,7 +8,9 @@ from django.utils import timezone
 
 from election_admin.choices_cycles import Body, Stage
 from election_admin.models import Election
+from election_admin.services.cycles import cycle_open
 from election_admin.services.elections import committee_member_add, election_day_set
+from election_admin.services.rulesets import ruleset_applicable
 from election_admin.services.stages import election_stage_advance
 from tests.cycle_helpers import open_datong_cycle
 from tests.voters.files import make_id
@@ -103,3 +106,36 @@ VOTERS_OUT_OF_AREA = {
     },
     ("objection_detail", "objection_id"): lambda c: huangyuan_voter_objects(c)["hy_objection"].pk,
 }
+
+
+ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+def assert_no_full_id(text: str, where: str = "") -> None:
+    """No 18-character ID number anywhere in ``text`` (masked ones like 630121********123X are fine)."""
+    found = ID_PATTERN.findall(text)
+    assert not found, f"full ID number(s) {found} in {where}"
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF (pypdf reads the ToUnicode maps of the embedded font subsets)."""
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def open_previous_datong_cycle(county_user, regions, *, years_back: int = 5):
+    """The 大通县 cycle of the previous round, five years earlier (for carry-over)."""
+    today = timezone.localdate() - timedelta(days=365 * years_back)
+    return cycle_open(
+        actor=county_user,
+        region=regions["630121"],
+        name="2021年大通县村（社区）两委换届",
+        rule_set=ruleset_applicable(province_code="63", on=timezone.localdate()),
+        term_start=today + timedelta(days=100),
+        window_start=today - timedelta(days=60),
+        window_end=today + timedelta(days=90),
+        optional_bodies=[],
+    )
