@@ -68,6 +68,29 @@ def group_sort_key(group: str) -> tuple:
     return (0, number, group)
 
 
+BODY_TEXT = {
+    "villagers_committee": "村民委员会",
+    "residents_committee": "居民委员会",
+    "supervision_committee": "村务监督委员会",
+    "party_branch": "党组织",
+}
+
+
+def village_short_name(name: str) -> str:
+    """元树尔村委会 → 元树尔村, 人民路南居委会 → 人民路南社区, 城台社区居民委员会 → 城台社区."""
+    for suffix, keep in (
+        ("社区居民委员会", "社区"),
+        ("居民委员会", "社区"),
+        ("居委会", "社区"),
+        ("村民委员会", "村"),
+    ):
+        if name.endswith(suffix):
+            return name[: -len(suffix)] + ("" if name[: -len(suffix)].endswith(keep) else keep)
+    if name.endswith("村委会"):
+        return name[:-2]
+    return name
+
+
 def verify_url(short_code: str) -> str:
     base = getattr(settings, "PUBLIC_BASE_URL", "").rstrip("/")
     return base + reverse("document_verify", args=[short_code])
@@ -92,6 +115,10 @@ class NoticeContext:
     published_on: date
     short_code: str
     group_word: str = "村民小组"
+
+    @property
+    def committee(self) -> str:
+        return f"{self.village_short}{'居民' if self.group_word == '居民小组' else '村民'}选举委员会"
 
 
 def _grid_style(font: str, header_rows: int = 1) -> TableStyle:
@@ -184,14 +211,14 @@ def build_roll_notice(
         Paragraph(context.title, style["title"]),
         Paragraph(context.village, style["subtitle"]),
         Paragraph(
-            f"根据有关法律法规的规定，经{context.village_short}村民选举委员会依法登记，现将参加"
+            f"根据有关法律法规的规定，经{context.committee}依法登记，现将参加"
             f"{context.village_short}{context.election_label}选举的选民名单予以公布，共 {len(people)} 人。"
             f"选举日为{chinese_date(context.election_day)}，年龄按选举日计算。",
             style["body"],
         ),
         Paragraph(
             f"对公布的选民名单有不同意见的，请于{chinese_date(window[0])}至{chinese_date(window[1])}期间"
-            f"向村民选举委员会提出申诉。村民选举委员会自收到申诉之日起 {answer_days} 日内作出处理决定，并公布处理结果。",
+            f"向{context.committee}提出申诉。选举委员会自收到申诉之日起 {answer_days} 日内作出处理决定，并公布处理结果。",
             style["body"],
         ),
         Spacer(1, 4 * mm),
@@ -200,7 +227,7 @@ def build_roll_notice(
         story.append(Paragraph(f"{group or '未分组'}（{len(members)} 人）", style["plain"]))
         story.append(_people_table(members, context.election_day, font))
         story.append(Spacer(1, 3 * mm))
-    _footer(story, context, f"{context.village_short}村民选举委员会")
+    _footer(story, context, context.committee)
     return _document(story)
 
 
@@ -263,7 +290,7 @@ def build_supplement_notice(
             story.append(Paragraph(f"{title}（{len(items)} 人）", style["plain"]))
             story.append(_change_table(items, context.election_day, font, label))
             story.append(Spacer(1, 3 * mm))
-    _footer(story, context, f"{context.village_short}村民选举委员会")
+    _footer(story, context, context.committee)
     return _document(story)
 
 
@@ -288,9 +315,9 @@ def build_objection_decision(
             f"涉及：{subject}。申诉理由：{grounds}",
             style["body"],
         ),
-        Paragraph(f"经村民选举委员会审查，决定：{decision}。{text}", style["body"]),
+        Paragraph(f"经{context.committee}审查，决定：{decision}。{text}", style["body"]),
     ]
-    _footer(story, context, f"{context.village_short}村民选举委员会")
+    _footer(story, context, context.committee)
     return _document(story)
 
 

@@ -17,7 +17,7 @@ from election_admin.services.documents import document_store
 
 from ..choices import RollKind
 from ..models import Voter
-from ..pdf import Card, build_voter_cards, group_sort_key
+from ..pdf import BODY_TEXT, Card, build_voter_cards, group_sort_key, village_short_name
 from .rolls import lock_election, require_election_day, require_roll_editor, roll_for_election
 
 CHECK_CODE_LENGTH = 6
@@ -58,9 +58,12 @@ def voter_cards_generate(*, actor, election: Election) -> Document:
     )
     voters.sort(key=lambda v: (group_sort_key(v.group), v.serial))
     cards = [Card(v.serial, card_check_code(v.serial, v.id_hash), v.name, v.gender, v.group) for v in voters]
-    label = "党组织" if ref.roll == RollKind.PARTY else str(ref.election.get_body_display())
+    label = BODY_TEXT["party_branch"] if ref.roll == RollKind.PARTY else BODY_TEXT[ref.election.body]
     content = build_voter_cards(
-        village=election.region.name, election_label=label, election_day=election_day, cards=cards
+        village=village_short_name(election.region.name),
+        election_label=label,
+        election_day=election_day,
+        cards=cards,
     )
     version = hashlib.sha256(
         "|".join(f"{c.serial}:{c.code}:{c.name}:{c.group}" for c in cards).encode()

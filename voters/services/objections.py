@@ -19,7 +19,7 @@ from election_admin.services.documents import document_store
 from ..choices import Category, ObjectionDecision, ObjectionKind
 from ..idnumber import IdProblem, parse_id
 from ..models import Objection, Voter
-from ..pdf import build_objection_decision
+from ..pdf import build_objection_decision, village_short_name
 from ..pii import decrypt, encrypt, id_hash, mask_id
 from .publication import _context, objection_window
 from .registration import VOTING_AGE, voter_register, voter_strike, voter_update
@@ -188,7 +188,10 @@ def objection_decide(
     ref = roll_for_election(election)
     short_code = new_short_code()
     context = _context(
-        ref, title=f"{election.region.name}选民名单申诉处理决定", published_on=today, short_code=short_code
+        ref,
+        title=f"{village_short_name(election.region.name)}选民名单申诉处理决定",
+        published_on=today,
+        short_code=short_code,
     )
     subject = (
         f"{objection.voter.name}（{objection.voter.group or '未分组'}）"

@@ -22,7 +22,15 @@ from election_admin.services.stages import election_stage_advance
 
 from ..choices import PublicationKind, RollKind
 from ..models import RollPublication, Voter
-from ..pdf import Change, NoticeContext, NoticePerson, build_roll_notice, build_supplement_notice
+from ..pdf import (
+    BODY_TEXT,
+    Change,
+    NoticeContext,
+    NoticePerson,
+    build_roll_notice,
+    build_supplement_notice,
+    village_short_name,
+)
 from .rolls import (
     RollRef,
     lock_election,
@@ -65,10 +73,10 @@ def objection_window(ref: RollRef) -> tuple[date, date] | None:
 def _context(ref: RollRef, *, title: str, published_on: date, short_code: str) -> NoticeContext:
     election = ref.election
     region = election.region
-    label = "党组织" if ref.roll == RollKind.PARTY else election.get_body_display()
+    label = BODY_TEXT["party_branch"] if ref.roll == RollKind.PARTY else BODY_TEXT[election.body]
     return NoticeContext(
         village=region.full_name(),
-        village_short=region.name,
+        village_short=village_short_name(region.name),
         title=title,
         election_label=str(label),
         election_day=election.election_day,
@@ -84,7 +92,7 @@ def _version(listing: dict[str, str]) -> str:
 
 def _title(ref: RollRef, supplement: bool) -> str:
     base = "党员名单" if ref.roll == RollKind.PARTY else "选民名单"
-    return f"{ref.election.region.name}{base}{'补充公告' if supplement else '公告'}"
+    return f"{village_short_name(ref.election.region.name)}{base}{'补充公告' if supplement else '公告'}"
 
 
 @transaction.atomic
