@@ -47,16 +47,14 @@ def voter_import(request, election_id: int):
     _require_editor(request)
     ref = roll_for_election(election)
     form = ImportUploadForm()
+    refused = ""
     if request.method == "POST":
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > DEFAULT_LIMITS.max_bytes + 1024 * 1024:
-            form.add_error(
-                None,
-                _(
-                    "The file is larger than %(mb)s MB; a roll is never that big. Remove pictures and extra sheets."
-                )
-                % {"mb": DEFAULT_LIMITS.max_bytes // (1024 * 1024)},
-            )
+            # refused from the request's declared length, before Django reads the body
+            refused = _(
+                "The file is larger than %(mb)s MB; a roll is never that big. Remove pictures and extra sheets."
+            ) % {"mb": DEFAULT_LIMITS.max_bytes // (1024 * 1024)}
         else:
             form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
@@ -76,6 +74,7 @@ def voter_import(request, election_id: int):
         {
             "election": election,
             "form": form,
+            "refused": refused,
             "imports": RollImport.objects.visible_to(request.user).filter(**ref.filter_kwargs())[:10],
             "is_published": roll_is_published(ref),
         },

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -100,9 +99,7 @@ def active_hashes_in_cycle(ref: RollRef, hashes: list[str]) -> dict[str, str]:
     return found
 
 
-def check_roll_file(
-    path: str | Path, declared_name: str, ref: RollRef, *, progress: Callable[[int], None] | None = None
-) -> CheckedRoll:
+def check_roll_file(path: str | Path, declared_name: str, ref: RollRef, *, progress=None) -> CheckedRoll:
     """Read and check every row, then look every valid ID number up in the whole cycle (one query per
     50,000 numbers on PostgreSQL). Rows already on this roll are skipped; rows registered in another
     village become row errors (without saying where: that is another village's data)."""
@@ -111,7 +108,9 @@ def check_roll_file(
         roll = read_roll(path, declared_name)
     except RollFileError as error:
         return CheckedRoll(result=ImportResult(file_errors=[str(error)]))
-    result = validate_roll(roll, election_day=election_day, progress=progress)
+    if progress is not None:
+        progress.expect(roll.expected_rows)
+    result = validate_roll(roll, election_day=election_day, progress=progress.rows if progress else None)
     checked = CheckedRoll(result=result, header_rows={s.name: s.header_rows[-1] for s in roll.sheets})
     if not result.valid:
         return checked
@@ -308,12 +307,18 @@ def roll_import_upload(*, actor, election: Election, upload) -> tuple[RollImport
 
 
 class _Progress:
-    """Maps rows checked to the Job's 0–100 (the row count is estimated from the file size until known)."""
+    """Maps rows checked to the Job's 0–100: reading and checking the rows is 5–80 %, the look-up in the
+    cycle and the error workbook the rest. The row count comes from the sheet's dimensions when the file
+    states them, else it is estimated from the file size."""
 
     def __init__(self, job_id: int, size: int, extension: str) -> None:
         self.job_id = job_id
         self.done = 0
         self.estimate = max(1000, size // (40 if extension == ".xlsx" else 90))
+
+    def expect(self, rows: int | None) -> None:
+        if rows:
+            self.estimate = rows
 
     def to(self, percent: int) -> None:
         percent = min(percent, 100)
@@ -336,7 +341,7 @@ def roll_import_check(*, import_id: int, job_id: int) -> None:
     progress = _Progress(job_id, roll_import.size, roll_import.extension)
     progress.to(5)
     ref = roll_for_election(roll_import.election)
-    checked = check_roll_file(roll_import.file.path, roll_import.original_name, ref, progress=progress.rows)
+    checked = check_roll_file(roll_import.file.path, roll_import.original_name, ref, progress=progress)
     progress.to(85)
     result = checked.result
     with transaction.atomic():
