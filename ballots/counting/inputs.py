@@ -69,8 +69,9 @@ class Ballot:
     """One ballot paper as the announcer reads it (唱票).
 
     ``marks``: per post, the candidate ids marked "for"; ``write_ins``: per post, the names written
-    in. Marks against or abstentions are not votes and need not be entered. ``is_blank`` (nothing
-    written) and ``is_unreadable`` (the committee ruled the marks unclear, BJ) make it invalid.
+    in. Marks against or abstentions are not votes and need not be entered: a paper marked only
+    against or abstain is a valid ballot with no votes. The clerk flags ``is_blank`` (nothing written
+    at all) or ``is_unreadable`` (the committee ruled the marks unclear, BJ): both make it invalid.
     """
 
     marks: Mapping[str, frozenset[str]] = field(default_factory=dict)

@@ -852,3 +852,42 @@ def test_cpc_quorum(due, present, quorate):
 
 def test_cpc_votes_needed_are_more_than_half_of_members_present():
     assert votes_needed_to_win(41) == 21 and votes_needed_to_win(40) == 21
+
+
+def test_committee_size_outside_the_rule_set_warns():
+    """domain.md sec.1: a villagers' committee has 3-7 seats; 8 seats is flagged (W4), not refused."""
+    posts = [PostSeats("chair", 1), PostSeats("vice_chair", 1), PostSeats("member", 6)]
+    validity = check_round(totals(150, 100, 100, 100, 0), VILLAGE, posts)
+    assert validity.status == VALID and "W4" in validity.codes
+
+
+def test_rules_for_reads_rule_set_fields_that_exist():
+    """The numbers taken from a rule set are the rule set's own fields (election_admin.legal_calendar)."""
+    from election_admin.legal_calendar import RULE_BOUNDS
+
+    for key in (
+        "runoff_window_days",
+        "runoff_threshold_numerator",
+        "runoff_threshold_denominator",
+        "villagers_committee_size_min",
+        "residents_committee_size_max",
+        "supervision_committee_size_min",
+        "party_branch_size_max",
+    ):
+        assert key in RULE_BOUNDS
+    values = {"runoff_window_days": 15, "has_cascade": True, "villagers_committee_size_max": 5}
+    rules = rules_for("villagers_committee", values)
+    assert (rules.runoff_window_days, rules.has_cascade, rules.committee_size_max) == (15, True, 5)
+    assert rules.same_person_voids == "higher_post"  # with cascade a double mark must not count twice
+    party = rules_for("party_branch", {"has_cascade": True, "ballots_comparator": "voted"})
+    assert (party.has_cascade, party.ballots_comparator, party.quorum_numerator) == (False, "issued", 4)
+
+
+def test_the_rules_module_imports_no_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import sys, ballots.counting; sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
+    repo = Path(__file__).resolve().parents[2]
+    assert subprocess.run([sys.executable, "-c", code], cwd=repo, check=False).returncode == 0
