@@ -197,8 +197,8 @@ MESSAGES: dict[str, Message] = {
     "A3": Message(
         INFO,
         "domain.md §6",
-        "{post_en}: {name} has more than half ({votes}) but fewer votes than the {seats} elected.",
-        "{post_zh}：{name}得{votes}票，虽过半数，但得票少于按票数当选的{seats}人。",
+        "{post_en}: {name} reaches the threshold ({votes}) but has fewer votes than the {seats} elected.",
+        "{post_zh}：{name}得{votes}票，虽达到当选票数，但少于按得票多少当选的{seats}人。",
     ),
     "A4": Message(
         WARNING,

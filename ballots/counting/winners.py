@@ -369,8 +369,8 @@ def count_posts(
                 continue
             if line.passes:
                 qualifiers.append((person, line.votes))
-            if person in people or line.passes:
-                work.reasons.append(threshold.explain(line.passes, post, name, line.votes))
+            elif person in people:
+                work.reasons.append(threshold.explain(False, post, name, line.votes))
         qualifiers.sort(key=lambda pv: (-pv[1], person_name(pv[0], people), pv[0]))
         women = [(p, v) for p, v in qualifiers if _is_woman(p, people)]
         chosen, tie, notes = fill_seats(
@@ -393,6 +393,7 @@ def count_posts(
             work.lines[person].result = ELECTED
             elected_to[person] = post
             line = work.lines[person]
+            work.reasons.append(threshold.explain(True, post, person_name(person, people), line.votes))
             if line.cascaded:
                 work.reasons.append(
                     explain(
