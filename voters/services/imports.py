@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -99,10 +100,14 @@ def active_hashes_in_cycle(ref: RollRef, hashes: list[str]) -> dict[str, str]:
     return found
 
 
-def check_roll_file(path: str | Path, declared_name: str, ref: RollRef, *, progress=None) -> CheckedRoll:
+def check_roll_file(
+    path: str | Path, declared_name: str, ref: RollRef, *, progress=None, lookup: bool = True
+) -> CheckedRoll:
     """Read and check every row, then look every valid ID number up in the whole cycle (one query per
     50,000 numbers on PostgreSQL). Rows already on this roll are skipped; rows registered in another
-    village become row errors (without saying where: that is another village's data)."""
+    village become row errors (without saying where: that is another village's data).
+
+    ``lookup=False`` leaves the look-up to the write (PostgreSQL's unique index, ``ON CONFLICT``)."""
     election_day = require_election_day(ref)
     try:
         roll = read_roll(path, declared_name)
@@ -116,7 +121,7 @@ def check_roll_file(path: str | Path, declared_name: str, ref: RollRef, *, progr
         return checked
     hasher = id_hasher()
     hashes = [hasher(row.id_number) for row in result.valid]
-    existing = active_hashes_in_cycle(ref, hashes)
+    existing = active_hashes_in_cycle(ref, hashes) if lookup else {}
     if not existing:
         checked.insertable, checked.hashes = result.valid, hashes
         return checked
@@ -167,88 +172,190 @@ VOTER_COLUMNS = (
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_safe(values: list[str]) -> list[str]:
-    joined = "".join(values)
-    if "\\" in joined or "\t" in joined or "\n" in joined or "\r" in joined:
-        return [value.translate(_COPY_ESCAPES) for value in values]
-    return values
+class _StreamedLines(io.TextIOBase):
+    """A read-only text file over an iterator of lines, so COPY streams while Python is still making rows
+    (the server inserts on the other core) and the whole payload is never held in memory."""
+
+    def __init__(self, lines) -> None:
+        self._lines = iter(lines)
+        self._buffer = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        if size is None or size < 0:
+            text, self._buffer = self._buffer + "".join(self._lines), ""
+            return text
+        parts, length = [self._buffer], len(self._buffer)
+        while length < size:
+            line = next(self._lines, None)
+            if line is None:
+                break
+            parts.append(line)
+            length += len(line)
+        text = "".join(parts)
+        self._buffer = text[size:]
+        return text[:size]
+
+    def readline(self, size: int = -1) -> str:  # psycopg2 only calls read(); here for completeness
+        return self.read(size)
+
+
+def _copy_lines(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime):
+    """COPY text-format lines, made one by one: masked and encrypted ID and phone, escaped text."""
+    encrypt = encrypter()
+    constant_head = f"{ref.cycle_id}\t{ref.region_id}\t{ref.roll}\t"
+    stamp = now.isoformat()
+    constant_tail = f"\t{source}\t{stamp}\t{stamp}\n"
+    registered = VoterStatus.REGISTERED.value
+    escape = _COPY_ESCAPES
+    for row, hashed in zip(rows, hashes, strict=True):
+        number, phone = row.id_number, row.phone
+        fields = (
+            row.name,
+            row.gender,
+            row.ethnicity,
+            row.birth_date.isoformat(),
+            row.group,
+            row.address,
+            row.category,
+            row.approval_reference,
+            registered,
+            "",
+            row.notes,
+            hashed,
+            mask_id(number),
+            encrypt(number),
+            mask_phone(phone),
+            encrypt(phone),
+        )
+        raw = "".join(fields)
+        if "\\" in raw or "\t" in raw or "\n" in raw or "\r" in raw:
+            fields = tuple(value.translate(escape) for value in fields)
+        yield constant_head + "\t".join(fields) + constant_tail
+
+
+_STAGING_COLUMNS = ", ".join(f'"{name}"' for name in VOTER_COLUMNS)
+
+
+def write_voters_skipping_registered(
+    ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime
+) -> tuple[int, list[str]]:
+    """PostgreSQL: COPY the rows into a temporary table (streamed while they are made), then one
+    ``INSERT … SELECT … ORDER BY id_hash ON CONFLICT DO NOTHING``: the one-registration unique index is
+    the look-up against the whole cycle, in key order. Answers (rows written, hashes skipped)."""
+    if not rows:
+        return 0, []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE voter_import_rows ON COMMIT DROP AS "
+            f"SELECT {_STAGING_COLUMNS} FROM voters_voter WITH NO DATA"
+        )
+        cursor.copy_expert(
+            f"COPY voter_import_rows ({_STAGING_COLUMNS}) FROM STDIN",
+            _StreamedLines(_copy_lines(ref, rows, hashes, source=source, now=now)),
+            size=1 << 16,
+        )
+        cursor.execute(
+            f"INSERT INTO voters_voter ({_STAGING_COLUMNS}) SELECT {_STAGING_COLUMNS} FROM voter_import_rows "
+            "ORDER BY id_hash ON CONFLICT (cycle_id, roll, id_hash) WHERE NOT (status = 'struck') DO NOTHING "
+            "RETURNING id_hash"
+        )
+        written = {hashed for (hashed,) in cursor.fetchall()}
+        cursor.execute("DROP TABLE voter_import_rows")
+    return len(written), [hashed for hashed in hashes if hashed not in written]
 
 
 def write_voters(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime) -> int:
-    """Insert the voters in one statement: COPY on PostgreSQL, bulk_create elsewhere. The database's
-    one-registration constraint still has the last word (IntegrityError on a race)."""
+    """Insert voters already checked against the cycle in one statement: COPY on PostgreSQL (streamed),
+    bulk_create elsewhere. The one-registration constraint still has the last word (IntegrityError)."""
     if not rows:
         return 0
-    encrypt = encrypter()
-    ids = [row.id_number for row in rows]
-    phones = [row.phone for row in rows]
-    id_masked = [mask_id(number) for number in ids]
-    id_encrypted = [encrypt(number) for number in ids]
-    phone_masked = [mask_phone(phone) for phone in phones]
-    phone_encrypted = [encrypt(phone) for phone in phones]
-    if connection.vendor != "postgresql":
-        Voter.objects.bulk_create(
-            [
-                Voter(
-                    **ref.filter_kwargs(),
-                    name=row.name,
-                    gender=row.gender,
-                    ethnicity=row.ethnicity,
-                    birth_date=row.birth_date,
-                    group=row.group,
-                    address=row.address,
-                    category=row.category,
-                    approval_reference=row.approval_reference,
-                    notes=row.notes,
-                    id_hash=hashed,
-                    id_masked=masked,
-                    id_encrypted=encrypted,
-                    phone_masked=p_masked,
-                    phone_encrypted=p_encrypted,
-                    source=source,
-                    created_at=now,
-                    updated_at=now,
-                )
-                for row, hashed, masked, encrypted, p_masked, p_encrypted in zip(
-                    rows, hashes, id_masked, id_encrypted, phone_masked, phone_encrypted, strict=True
-                )
-            ],
-            batch_size=2000,
-        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY voters_voter ({_STAGING_COLUMNS}) FROM STDIN",
+                _StreamedLines(_copy_lines(ref, rows, hashes, source=source, now=now)),
+                size=1 << 16,
+            )
         return len(rows)
-    count = len(rows)
-    stamp = now.isoformat()
-    columns = [
-        [str(ref.cycle_id)] * count,
-        [ref.region_id] * count,
-        [ref.roll] * count,
-        _copy_safe([row.name for row in rows]),
-        [row.gender for row in rows],
-        [row.ethnicity for row in rows],
-        [row.birth_date.isoformat() for row in rows],
-        _copy_safe([row.group for row in rows]),
-        _copy_safe([row.address for row in rows]),
-        [row.category for row in rows],
-        _copy_safe([row.approval_reference for row in rows]),
-        [VoterStatus.REGISTERED.value] * count,
-        [""] * count,
-        _copy_safe([row.notes for row in rows]),
-        hashes,
-        id_masked,
-        id_encrypted,
-        _copy_safe(phone_masked),
-        phone_encrypted,
-        [source] * count,
-        [stamp] * count,
-        [stamp] * count,
-    ]
-    buffer = io.StringIO()
-    buffer.writelines("\t".join(line) + "\n" for line in zip(*columns, strict=True))
-    buffer.seek(0)
-    column_list = ", ".join(f'"{name}"' for name in VOTER_COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY voters_voter ({column_list}) FROM STDIN", buffer)
-    return count
+    encrypt = encrypter()
+    Voter.objects.bulk_create(
+        (
+            Voter(
+                **ref.filter_kwargs(),
+                name=row.name,
+                gender=row.gender,
+                ethnicity=row.ethnicity,
+                birth_date=row.birth_date,
+                group=row.group,
+                address=row.address,
+                category=row.category,
+                approval_reference=row.approval_reference,
+                notes=row.notes,
+                id_hash=hashed,
+                id_masked=mask_id(row.id_number),
+                id_encrypted=encrypt(row.id_number),
+                phone_masked=mask_phone(row.phone),
+                phone_encrypted=encrypt(row.phone),
+                source=source,
+                created_at=now,
+                updated_at=now,
+            )
+            for row, hashed in zip(rows, hashes, strict=True)
+        ),
+        batch_size=2000,
+    )
+    return len(rows)
+
+
+@dataclass
+class ImportOutcome:
+    checked: CheckedRoll
+    written: int
+
+    def counts(self) -> dict[str, int]:
+        return self.checked.counts() | {"written": self.written}
+
+
+def import_roll_file(
+    path: str | Path, declared_name: str, ref: RollRef, *, source: str = "import", timings: dict | None = None
+) -> ImportOutcome:
+    """Read, check every row, check against the whole cycle and write, in the caller's transaction: what
+    the confirm button does (and what bench/bench_voter_import.py times)."""
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        checked = check_roll_file(path, declared_name, ref)
+        if checked.result.file_errors:
+            return ImportOutcome(checked, 0)
+        return ImportOutcome(
+            checked, write_voters(ref, checked.insertable, checked.hashes, source=source, now=now)
+        )
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
+    checked = check_roll_file(path, declared_name, ref, lookup=False)
+    timings["read_validate"] = time.perf_counter() - started
+    if checked.result.file_errors:
+        return ImportOutcome(checked, 0)
+    started = time.perf_counter()
+    written, skipped = write_voters_skipping_registered(
+        ref, checked.insertable, checked.hashes, source=source, now=now
+    )
+    timings["write"] = time.perf_counter() - started
+    started = time.perf_counter()
+    if skipped:
+        where = active_hashes_in_cycle(ref, skipped)
+        here = sum(1 for hashed in skipped if where.get(hashed) == ref.region_id)
+        checked.already_on_roll, checked.elsewhere = here, len(skipped) - here
+        skipped_set = set(skipped)
+        kept = [
+            (r, h) for r, h in zip(checked.insertable, checked.hashes, strict=True) if h not in skipped_set
+        ]
+        checked.insertable = [r for r, _ in kept]
+        checked.hashes = [h for _, h in kept]
+    timings["classify"] = time.perf_counter() - started
+    return ImportOutcome(checked, written)
 
 
 # --- the flow ----------------------------------------------------------------------------------
@@ -406,13 +513,12 @@ def roll_import_apply(*, actor, roll_import: RollImport) -> RollImport:
         raise ValidationError(
             _("The roll has been published: it now changes only through objections and recorded corrections.")
         )
-    checked = check_roll_file(roll_import.file.path, roll_import.original_name, ref)
-    if checked.result.file_errors:
-        raise ValidationError(checked.result.file_errors[0])
     now = timezone.now()
     try:
         with transaction.atomic():
-            written = write_voters(ref, checked.insertable, checked.hashes, source="import", now=now)
+            outcome = import_roll_file(roll_import.file.path, roll_import.original_name, ref)
+            if outcome.checked.result.file_errors:
+                raise ValidationError(outcome.checked.result.file_errors[0])
     except IntegrityError:
         raise ValidationError(
             _(
@@ -420,7 +526,7 @@ def roll_import_apply(*, actor, roll_import: RollImport) -> RollImport:
                 "nothing was imported. Check the file again."
             )
         ) from None
-    counts = checked.counts() | {"written": written}
+    counts = outcome.counts()
     roll_import.counts = roll_import.counts | {"applied": counts}
     roll_import.status = ImportStatus.APPLIED
     roll_import.applied_at, roll_import.applied_by = now, actor
