@@ -28,11 +28,4 @@
       if (list[index + 1].select) { list[index + 1].select(); }
     }
   });
-  /* Buttons that ask before acting: <button data-confirm="…">. */
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-confirm]");
-    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
-      event.preventDefault();
-    }
-  });
 })();
