@@ -16,7 +16,7 @@ class VoterForm(forms.Form):
     """The keyboard-first entry form: ID number first; birth date and gender follow from it."""
 
     id_number = forms.CharField(label=_("ID number"), max_length=30)
-    name = forms.CharField(label=_("Name"), max_length=30)
+    name = forms.CharField(label=_("Voter name"), max_length=30)
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False)
     birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput())
     ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=ETHNICITY_CHOICES, required=False)
