@@ -177,3 +177,5 @@ def test_overdue_objections_show_on_the_roll_page(client, township_user, electio
         'data-testid="overdue-objections"'
         in client.get(reverse("voter_roll", args=[election.pk])).content.decode()
     )
+    detail = client.get(reverse("election_detail", args=[election.pk])).content.decode()
+    assert 'data-testid="overdue-objections"' in detail and 'data-testid="roll-size">1<' in detail
