@@ -54,6 +54,23 @@ EVENT_TYPES: dict[str, str] = {
     "roll.cards_printed": _("Voter cards printed"),
     "objection.filed": _("Objection to the roll filed"),
     "objection.decided": _("Objection to the roll decided"),
+    # candidates (nomination, review, joint review, the official list)
+    "committee.member_identified": _("Election committee member's ID recorded"),
+    "committee.member_stepped_in": _("Reserve stepped into the election committee"),
+    "committee.member_recused": _("Election committee member recused for a candidate"),
+    "nomination.round_recorded": _("Nomination round recorded"),
+    "nomination.recorded": _("Nomination recorded"),
+    "nomination.confirmed": _("Nomination confirmed by the nominee"),
+    "nomination.declined": _("Nomination declined"),
+    "candidate.updated": _("Candidate details changed"),
+    "candidate.reviewed": _("Candidate qualification reviewed"),
+    "candidate.relation_declared": _("Close relation of a candidate declared"),
+    "candidate.withdrawn": _("Candidate withdrew"),
+    "joint_review.opened": _("Joint review opened"),
+    "joint_review.verdict": _("Joint review verdict entered"),
+    "joint_review.closed": _("Joint review closed"),
+    "candidate_list.published": _("Official candidate list published"),
+    "candidate_list.changed": _("Official candidate list changed after a withdrawal"),
 }
 
 

@@ -48,6 +48,8 @@ class Role(models.TextChoices):
 
     VILLAGE_CLERK = "village_clerk", _("Village election committee clerk")
     TOWNSHIP_STAFF = "township_staff", _("Township staff")
+    # 联审部门人员: enters one department's joint-review verdicts for the candidates of its county, nothing else.
+    DEPARTMENT_REVIEWER = "department_reviewer", _("Joint-review department staff")
     COUNTY_BUREAU = "county_bureau", _("County civil-affairs bureau")
     CITY_BUREAU = "city_bureau", _("City civil-affairs bureau")
     PROVINCE_BUREAU = "province_bureau", _("Province civil-affairs bureau")
@@ -58,6 +60,7 @@ class Role(models.TextChoices):
 ROLE_LEVEL = {
     Role.VILLAGE_CLERK: RegionLevel.VILLAGE_LEVEL,
     Role.TOWNSHIP_STAFF: RegionLevel.TOWNSHIP,
+    Role.DEPARTMENT_REVIEWER: RegionLevel.COUNTY,
     Role.COUNTY_BUREAU: RegionLevel.COUNTY,
     Role.CITY_BUREAU: RegionLevel.CITY,
     Role.PROVINCE_BUREAU: RegionLevel.PROVINCE,
@@ -68,10 +71,11 @@ ROLE_LEVEL = {
 ROLE_RANK = {
     Role.VILLAGE_CLERK: 1,
     Role.TOWNSHIP_STAFF: 2,
-    Role.COUNTY_BUREAU: 3,
-    Role.CITY_BUREAU: 4,
-    Role.PROVINCE_BUREAU: 5,
-    Role.SYSTEM_ADMIN: 6,
+    Role.DEPARTMENT_REVIEWER: 3,
+    Role.COUNTY_BUREAU: 4,
+    Role.CITY_BUREAU: 5,
+    Role.PROVINCE_BUREAU: 6,
+    Role.SYSTEM_ADMIN: 7,
 }
 
 # Roles that manage staff accounts and browse the audit log of their area ("county and above").

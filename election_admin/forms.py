@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
 from .models import Region, User
-from .services.staff import manageable_roles
+from .services.staff import department_choices, manageable_roles
 
 
 class LoginForm(AuthenticationForm):
@@ -92,6 +92,11 @@ class StaffForm(forms.Form):
         required=False,
         help_text=_("The 9-digit township code or 12-digit village code, e.g. 630121100 for 桥头镇."),
     )
+    department_code = forms.ChoiceField(
+        label=_("Joint-review department"),
+        required=False,
+        help_text=_("Only for joint-review department staff: the department whose verdicts they enter."),
+    )
     password = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput(render_value=False),
@@ -101,6 +106,7 @@ class StaffForm(forms.Form):
     def __init__(self, *args, manager: User, editing: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in manageable_roles(manager)]
+        self.fields["department_code"].choices = [("", "—")] + department_choices()
         self.fields["region"].queryset = Region.objects.visible_to(manager)
         self.region_suggestions = region_suggestions(manager)
         self.fields["region"].widget.attrs["list"] = "region-suggestions"
@@ -122,6 +128,10 @@ class StaffForm(forms.Form):
         role = cleaned.get("role")
         if role and role != Role.SYSTEM_ADMIN and not cleaned.get("region") and "region" not in self.errors:
             self.add_error("region", _("Choose the region this account works in."))
+        if role == Role.DEPARTMENT_REVIEWER and not cleaned.get("department_code"):
+            self.add_error("department_code", _("Choose the department this account enters verdicts for."))
+        elif role and role != Role.DEPARTMENT_REVIEWER:
+            cleaned["department_code"] = ""
         return cleaned
 
 

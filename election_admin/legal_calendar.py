@@ -19,6 +19,7 @@ RULE_BOUNDS: dict[str, tuple[int, int]] = {
     "objection_window_days": (1, 10),  # objections within 5 days of publication (national)
     "objection_answer_days": (1, 5),  # the committee decides within 3 days of receipt
     "candidate_list_days_before": (3, 7),  # official candidates: 5 days before D (range 3–7)
+    "withdrawal_days_before": (1, 7),  # a candidate withdraws in writing 3 days before D (ZJ §18)
     "proxy_limit": (1, 3),  # at most 3 principals per proxy (range 1–3)
     "proxy_filing_days_before": (1, 7),  # proxies filed 3 days before D (SH 5)
     "chair_margin_min": (1, 5),  # 差额: more candidates than seats

@@ -59,6 +59,7 @@ def staff_create(request):
                 role=data["role"],
                 region=data["region"],
                 password=data["password"],
+                department_code=data["department_code"],
             )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -78,6 +79,7 @@ def staff_edit(request, pk: int):
         "phone": target.phone,
         "role": target.role,
         "region": target.region_id or "",
+        "department_code": target.department_code,
     }
     form = StaffForm(request.POST or None, initial=initial, manager=request.user, editing=target)
     if request.method == "POST" and form.is_valid():
@@ -90,6 +92,7 @@ def staff_edit(request, pk: int):
                 phone=data["phone"],
                 role=data["role"],
                 region=data["region"],
+                department_code=data["department_code"],
             )
         except ValidationError as error:
             _apply_validation_error(form, error)

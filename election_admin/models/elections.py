@@ -119,7 +119,14 @@ class Election(models.Model):
 
 
 class CommitteeMember(models.Model):
-    """村民选举委员会成员 — a member of the committee that runs one village's election."""
+    """村民选举委员会成员 — a member of the committee that runs one village's election.
+
+    The village assembly's selection result is kept in ``selection_order``: the members chosen serve
+    (``is_active``), the next names of the result are reserves (``is_reserve``, 候补) who step in, in that
+    order, when a member leaves (VCOL §12: 按照原推选结果依次递补). ``id_hash`` (the keyed hash of the ID
+    number, as on the voter roll) lets the candidates app see that a member is nominated, or is a close
+    relative of a candidate, and must leave.
+    """
 
     region_lookup = "election__region__code"
 
@@ -134,7 +141,17 @@ class CommitteeMember(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     selection_order = models.PositiveSmallIntegerField(_("selection order"))
     is_active = models.BooleanField(_("serving"), default=True)
+    is_reserve = models.BooleanField(_("reserve (next in the selection result)"), default=False)
     left_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    id_hash = models.CharField(_("ID number (keyed hash)"), max_length=64, blank=True, default="")
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("stepped in for"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = RegionScopedQuerySet.as_manager()
 
@@ -145,6 +162,9 @@ class CommitteeMember(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["election", "selection_order"], name="committee_member_unique_order"
+            ),
+            models.CheckConstraint(
+                name="committee_reserve_not_serving", condition=Q(is_reserve=False) | Q(is_active=False)
             ),
         ]
 

@@ -10,7 +10,7 @@ from ..legal_calendar import RULE_BOUNDS, RULE_RANGES, CalendarRules
 # Fields of a rule set that hold numbers with legal bounds (the CHECK constraints below).
 RULE_NUMBER_FIELDS = list(RULE_BOUNDS)
 # Yes/no and choice fields a province varies.
-RULE_OTHER_FIELDS = ["has_women_post", "ballots_comparator", "has_cascade"]
+RULE_OTHER_FIELDS = ["has_women_post", "ballots_comparator", "has_cascade", "committee_recuses_relatives"]
 RULE_FIELDS = RULE_NUMBER_FIELDS + RULE_OTHER_FIELDS
 
 
@@ -83,6 +83,9 @@ class RuleSet(models.Model):
     candidate_list_days_before = models.PositiveSmallIntegerField(
         _("official candidates published, days before election day"), default=5
     )
+    withdrawal_days_before = models.PositiveSmallIntegerField(
+        _("candidates withdraw in writing, days before election day"), default=3
+    )
     proxy_limit = models.PositiveSmallIntegerField(_("principals per proxy, at most"), default=3)
     proxy_filing_days_before = models.PositiveSmallIntegerField(
         _("proxies filed, days before election day"), default=3
@@ -127,6 +130,9 @@ class RuleSet(models.Model):
         _("election committee: members, at most"), default=9
     )
     has_women_post = models.BooleanField(_("separate women's post"), default=False)
+    committee_recuses_relatives = models.BooleanField(
+        _("election committee members leave when a close relative is a candidate"), default=False
+    )
     ballots_comparator = models.CharField(
         _("ballots collected are compared with"),
         max_length=10,

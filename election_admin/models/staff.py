@@ -29,6 +29,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    # The joint-review department (联审部门) of a department reviewer: a code of the candidates app's
+    # configurable department list (a plain code, so this app does not depend on that one).
+    department_code = models.CharField(_("joint-review department"), max_length=30, blank=True, default="")
 
     objects = StaffUserManager()
 
@@ -40,6 +43,11 @@ class User(AbstractUser):
                 name="user_region_required_except_system_admin",
                 condition=models.Q(role=Role.SYSTEM_ADMIN) | models.Q(region__isnull=False),
             ),
+            models.CheckConstraint(
+                name="user_department_only_for_department_reviewer",
+                condition=models.Q(role=Role.DEPARTMENT_REVIEWER, department_code__gt="")
+                | (~models.Q(role=Role.DEPARTMENT_REVIEWER) & models.Q(department_code="")),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -47,10 +55,19 @@ class User(AbstractUser):
 
     @property
     def area_code(self) -> str | None:
-        """The code prefix of everything this account may see: '' for the whole country, None for nothing."""
+        """The code prefix of everything this account may see: '' for the whole country, None for nothing.
+
+        Department reviewers see nothing through the general pages: the joint-review pages scope them to
+        their county themselves (``candidates``), so every other page stays closed to them by default."""
         if self.role == Role.SYSTEM_ADMIN:
             return ""
+        if self.role == Role.DEPARTMENT_REVIEWER:
+            return None
         return self.region_id or None
+
+    @property
+    def is_department_reviewer(self) -> bool:
+        return self.role == Role.DEPARTMENT_REVIEWER
 
     @property
     def is_system_admin(self) -> bool:

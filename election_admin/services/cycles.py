@@ -33,8 +33,13 @@ def cycle_may_open(user) -> bool:
 
 
 def elections_may_edit(user) -> bool:
-    """Township staff and above set election days, seats and risk classes within their area."""
-    return user.is_authenticated and ROLE_RANK.get(Role(user.role), 0) >= ROLE_RANK[Role.TOWNSHIP_STAFF]
+    """Township staff and above set election days, seats and risk classes within their area (joint-review
+    department staff do not)."""
+    return (
+        user.is_authenticated
+        and user.role != Role.DEPARTMENT_REVIEWER
+        and ROLE_RANK.get(Role(user.role), 0) >= ROLE_RANK[Role.TOWNSHIP_STAFF]
+    )
 
 
 def main_body_for(kind: str) -> str | None:

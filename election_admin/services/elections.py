@@ -263,28 +263,46 @@ def election_update(
 
 @transaction.atomic
 def committee_member_add(
-    *, actor, election: Election, name: str, role: str = CommitteeMember.Role.MEMBER
+    *,
+    actor,
+    election: Election,
+    name: str,
+    role: str = CommitteeMember.Role.MEMBER,
+    id_hash: str = "",
+    is_reserve: bool = False,
 ) -> CommitteeMember:
-    """Add a member to the village election committee (村民选举委员会), in selection order."""
+    """Add a member to the village election committee (村民选举委员会), in selection order.
+
+    ``is_reserve`` adds the next name of the selection result as a reserve (候补), who steps in when a member
+    leaves; ``id_hash`` is the keyed hash of the member's ID number (hashed by the caller, as on the roll)."""
     _require_editor(actor)
     election = _lock_visible(actor, election.pk)
     rules = election.cycle.rule_set
     serving = election.committee.filter(is_active=True).count()
-    if serving >= rules.election_committee_size_max:
+    if not is_reserve and serving >= rules.election_committee_size_max:
         raise ValidationError(
             {
                 "name": _("The election committee has at most %(max)s members.")
                 % {"max": rules.election_committee_size_max}
             }
         )
+    if is_reserve and role == CommitteeMember.Role.CHAIR:
+        raise ValidationError(
+            {"role": _("A reserve steps in as a member; the committee then chooses its chair.")}
+        )
     if role == CommitteeMember.Role.CHAIR and election.committee.filter(is_active=True, role=role).exists():
         raise ValidationError({"role": _("The committee already has a chair.")})
+    if id_hash and election.committee.filter(id_hash=id_hash).exists():
+        raise ValidationError({"name": _("This person is already on the committee's list.")})
     last = election.committee.order_by("-selection_order").first()
     member = CommitteeMember(
         election=election,
         name=name.strip(),
         role=role,
         selection_order=(last.selection_order + 1) if last else 1,
+        is_active=not is_reserve,
+        is_reserve=is_reserve,
+        id_hash=id_hash,
     )
     member.full_clean()
     member.save()
@@ -298,15 +316,39 @@ def committee_member_add(
             "name": member.name,
             "role": role,
             "selection_order": member.selection_order,
+            "is_reserve": is_reserve,
+            "identified": bool(id_hash),
         },
     )
     return member
 
 
 @transaction.atomic
+def committee_member_identify(*, actor, member: CommitteeMember, id_hash: str) -> CommitteeMember:
+    """Record who a committee member is (the keyed hash of the ID number), so that a nomination of the
+    member or of a close relative is recognised."""
+    _require_editor(actor)
+    member = CommitteeMember.objects.visible_to(actor).select_for_update().filter(pk=member.pk).first()
+    if member is None:
+        raise ValidationError(_("This member does not exist or is outside your area."))
+    if member.election.committee.filter(id_hash=id_hash).exclude(pk=member.pk).exists():
+        raise ValidationError(_("This person is already on the committee's list."))
+    member.id_hash = id_hash
+    member.save(update_fields=["id_hash"])
+    audit_record(
+        actor=actor,
+        event_type="committee.member_identified",
+        region_code=member.election.region_id,
+        obj=member,
+        after={"name": member.name},
+    )
+    return member
+
+
+@transaction.atomic
 def committee_member_leave(*, actor, member: CommitteeMember, reason: str) -> CommitteeMember:
-    """A member leaves the election committee (e.g. nominated as a candidate); the place is filled from the
-    original selection order by adding the next person."""
+    """A member leaves the election committee (e.g. nominated as a candidate); ``committee_vacancy_fill``
+    then fills the place from the original selection order."""
     _require_editor(actor)
     member = CommitteeMember.objects.visible_to(actor).select_for_update().filter(pk=member.pk).first()
     if member is None:
@@ -314,7 +356,7 @@ def committee_member_leave(*, actor, member: CommitteeMember, reason: str) -> Co
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the member leaves.")})
     member.is_active = False
-    member.left_reason = reason.strip()
+    member.left_reason = reason.strip()[:200]
     member.save(update_fields=["is_active", "left_reason"])
     audit_record(
         actor=actor,
@@ -324,3 +366,40 @@ def committee_member_leave(*, actor, member: CommitteeMember, reason: str) -> Co
         after={"reason": member.left_reason},
     )
     return member
+
+
+@transaction.atomic
+def committee_vacancy_fill(
+    *, actor, member_left: CommitteeMember, exclude_id_hashes: frozenset[str] = frozenset()
+) -> CommitteeMember | None:
+    """递补 — the first reserve of the original selection result steps in for a member who left (VCOL §12).
+
+    Reserves whose ID hash is in ``exclude_id_hashes`` (e.g. candidates and their relatives) are passed
+    over. Returns None when no reserve is left: the village assembly then chooses a new member."""
+    _require_editor(actor)
+    member_left = CommitteeMember.objects.visible_to(actor).filter(pk=member_left.pk).first()
+    if member_left is None:
+        raise ValidationError(_("This member does not exist or is outside your area."))
+    reserves = (
+        CommitteeMember.objects.select_for_update()
+        .filter(election_id=member_left.election_id, is_reserve=True)
+        .order_by("selection_order")
+    )
+    reserve = next((r for r in reserves if not (r.id_hash and r.id_hash in exclude_id_hashes)), None)
+    if reserve is None:
+        return None
+    reserve.is_reserve, reserve.is_active, reserve.replaces = False, True, member_left
+    reserve.full_clean()
+    reserve.save(update_fields=["is_reserve", "is_active", "replaces"])
+    audit_record(
+        actor=actor,
+        event_type="committee.member_stepped_in",
+        region_code=member_left.election.region_id,
+        obj=reserve,
+        after={
+            "name": reserve.name,
+            "replaces": member_left.name,
+            "selection_order": reserve.selection_order,
+        },
+    )
+    return reserve

@@ -11,6 +11,28 @@ from ..choices import BUREAU_ROLES, ROLE_LEVEL, ROLE_RANK, RegionLevel, Role
 from ..models import Region, User
 from ..scoping import region_in_area
 
+# The joint-review departments (联审部门) are a configurable list of the candidates app, which registers
+# a provider of (code, name) pairs here when it loads: this app stays free of imports from that one.
+department_choices_provider = None
+
+
+def department_choices() -> list[tuple[str, str]]:
+    """(code, name) of every department a department reviewer may belong to."""
+    return list(department_choices_provider()) if department_choices_provider else []
+
+
+def _check_department(role: str, department_code: str) -> None:
+    if role != Role.DEPARTMENT_REVIEWER:
+        if department_code:
+            raise ValidationError(
+                {"department_code": _("Only joint-review department staff belong to a department.")}
+            )
+        return
+    if department_code not in dict(department_choices()):
+        raise ValidationError(
+            {"department_code": _("Choose the department this account enters verdicts for.")}
+        )
+
 
 def _snapshot(user: User) -> dict:
     return {
@@ -19,6 +41,7 @@ def _snapshot(user: User) -> dict:
         "phone": user.phone,
         "role": user.role,
         "region": user.region_id,
+        "department_code": user.department_code,
         "is_active": user.is_active,
     }
 
@@ -80,15 +103,18 @@ def staff_create(
     role: str,
     region: Region | None,
     password: str,
+    department_code: str = "",
 ) -> User:
     """Create a staff account (创建工作人员账号) within the manager's area, with a role below theirs."""
     _check_manager_may_assign(manager=manager, role=role, region=region)
+    _check_department(role, department_code)
     user = User(
         username=username,
         full_name=full_name,
         phone=phone,
         role=role,
         region=region,
+        department_code=department_code,
         is_staff=(role == Role.SYSTEM_ADMIN),
     )
     validate_password(password, user)
@@ -107,14 +133,23 @@ def staff_create(
 
 @transaction.atomic
 def staff_update(
-    *, manager: User, user: User, full_name: str, phone: str, role: str, region: Region | None
+    *,
+    manager: User,
+    user: User,
+    full_name: str,
+    phone: str,
+    role: str,
+    region: Region | None,
+    department_code: str = "",
 ) -> User:
-    """Change a staff account's name, phone, role or region (修改工作人员账号)."""
+    """Change a staff account's name, phone, role, region or department (修改工作人员账号)."""
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_manages(manager, user)
     _check_manager_may_assign(manager=manager, role=role, region=region)
+    _check_department(role, department_code)
     before = _snapshot(user)
     user.full_name, user.phone, user.role, user.region = full_name, phone, role, region
+    user.department_code = department_code
     user.is_staff = role == Role.SYSTEM_ADMIN
     user.full_clean()
     user.save()
