@@ -257,6 +257,7 @@ def write_voters_skipping_registered(
             _StreamedLines(_copy_lines(ref, rows, hashes, source=source, now=now)),
             size=1 << 16,
         )
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # sort the rows by hash in memory, not on disk
         cursor.execute(
             f"INSERT INTO voters_voter ({_STAGING_COLUMNS}) SELECT {_STAGING_COLUMNS} FROM voter_import_rows "
             "ORDER BY id_hash ON CONFLICT (cycle_id, roll, id_hash) WHERE NOT (status = 'struck') DO NOTHING "
