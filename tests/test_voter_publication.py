@@ -151,3 +151,22 @@ def test_notice_prints_the_objection_window(township_user, election):
 
     assert chinese_date(today) in text and chinese_date(today + timedelta(days=5)) in text
     assert chinese_date(election.election_day) in text
+
+
+def test_without_an_embeddable_font_the_notice_says_so(township_user, election, monkeypatch):
+    """Debian's CJK fonts missing: reportlab's STSong-Light, and a visible warning on the paper and the record."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    from election_admin import pdf as shared_pdf
+    from voters import pdf as voter_pdf
+    from voters.services import publication
+
+    pdfmetrics.registerFont(UnicodeCIDFont(shared_pdf.FALLBACK_CID_FONT))
+    fallback = shared_pdf.PdfFont(shared_pdf.FALLBACK_CID_FONT, False, shared_pdf.FALLBACK_WARNING)
+    monkeypatch.setattr(voter_pdf, "chinese_font", lambda: fallback)
+    monkeypatch.setattr(publication, "chinese_font", lambda: fallback)
+    _fill(township_user, election)
+    publication_ = roll_publish(actor=township_user, election=election)
+    assert publication_.document.font_warning == shared_pdf.FALLBACK_WARNING
+    assert b"STSong-Light" in publication_.document.file.read()

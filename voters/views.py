@@ -312,7 +312,7 @@ def _quote(name: str) -> str:
 def voter_card_check(request):
     """核验选民证 — ballot-day staff type the card number and check code; only voters of their own area."""
     villages = Region.objects.filter(
-        code__in=Voter.objects.visible_to(request.user).values("region_id").distinct()
+        code__in=Election.objects.visible_to(request.user).filter(cycle__status="open").values("region_id")
     ).order_by("code")
     form = CardCheckForm(request.GET or None, regions=villages)
     result = None
