@@ -71,6 +71,16 @@ EVENT_TYPES: dict[str, str] = {
     "joint_review.closed": _("Joint review closed"),
     "candidate_list.published": _("Official candidate list published"),
     "candidate_list.changed": _("Official candidate list changed after a withdrawal"),
+    # election day and the count (ballots)
+    "venue.created": _("Voting venue created"),
+    "ballot_box.created": _("Ballot box created"),
+    "count_staff.added": _("Count staff added"),
+    "proxy.filed": _("Proxy vote filed"),
+    "tally.entered": _("Tally sheet entered"),
+    "tally.resolved": _("Tally sheet difference resolved"),
+    "results.computed": _("Results computed"),
+    "results.certified": _("Results certified"),
+    "results.corrected": _("Certified results corrected"),
 }
 
 

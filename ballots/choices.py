@@ -1,0 +1,50 @@
+"""Fixed lists of the ballots app: venues, boxes, count staff, tally sheets, results."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VenueKind(models.TextChoices):
+    """选举大会 / 中心会场 / 投票站."""
+
+    ASSEMBLY = "assembly", _("Election assembly")
+    CENTRAL = "central", _("Central venue")
+    STATION = "station", _("Polling station")
+
+
+class BoxKind(models.TextChoices):
+    """固定票箱 / 流动票箱."""
+
+    FIXED = "fixed", _("Fixed ballot box")
+    MOBILE = "mobile", _("Mobile ballot box")
+
+
+class StaffRole(models.TextChoices):
+    """唱票 / 计票 / 监票."""
+
+    ANNOUNCER = "announcer", _("Announcer")
+    TELLER = "teller", _("Teller")
+    SCRUTINEER = "scrutineer", _("Scrutineer")
+
+
+class SheetStatus(models.TextChoices):
+    """Where a box's tally sheet stands in double entry."""
+
+    OPEN = "open", _("Waiting for entries")
+    ONE_ENTRY = "one_entry", _("Entered once")
+    MISMATCH = "mismatch", _("Entries differ")
+    AGREED = "agreed", _("Agreed")
+
+
+class ResultStatus(models.TextChoices):
+    COMPUTED = "computed", _("Computed")
+    REVIEWED = "reviewed", _("Reviewed")
+    CERTIFIED = "certified", _("Certified")
+
+
+# Minimum scrutineers accompanying a mobile ballot box (ZJ §24).
+MOBILE_BOX_MIN_SCRUTINEERS = 3
+# The figures of a tally sheet, in the order of the paper sheet.
+FIGURES = ("voted", "issued", "returned", "invalid")
+FIRST_ROUND = 1
+RUNOFF_ROUND = 2
