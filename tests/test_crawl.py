@@ -12,10 +12,8 @@ from audit.services import audit_record_on_its_own
 from election_admin.choices import Role
 from election_admin.models import DocumentKind
 from election_admin.services.documents import document_store
-from tests.candidate_helpers import CANDIDATES_OUT_OF_AREA
 from tests.cycle_helpers import crawl_out_of_area
 from tests.factories import UserFactory
-from tests.supervision.crawl import SUPERVISION_OUT_OF_AREA
 from tests.voter_helpers import VOTERS_OUT_OF_AREA
 
 SKIP_NAMESPACES = {"admin"}
@@ -106,10 +104,6 @@ OUT_OF_AREA: dict = {
 }
 OUT_OF_AREA.update(crawl_out_of_area())  # cycles, elections, rule sets, jobs (tests/cycle_helpers.py)
 OUT_OF_AREA.update(VOTERS_OUT_OF_AREA)  # voters, imports, objections (tests/voter_helpers.py)
-OUT_OF_AREA.update(SUPERVISION_OUT_OF_AREA)  # leaders, complaints, visits, reserves (tests/supervision/crawl.py)
-OUT_OF_AREA.update(
-    CANDIDATES_OUT_OF_AREA
-)  # nominations, candidates, joint reviews (tests/candidate_helpers.py)
 
 
 @pytest.mark.parametrize("role_fixture", ["township_user", "village_clerk", "county_user"])
