@@ -73,3 +73,20 @@ def test_card_check_page(client, township_user, election):
     assert 'data-testid="card-ok"' in ok.content.decode() and voter.name in ok.content.decode()
     bad = client.get(url, {"region": voter.region_id, "serial": 2, "code": "AAAAAA"})
     assert 'data-testid="card-bad"' in bad.content.decode()
+
+
+def test_cards_page_makes_them_in_the_background(
+    client, township_user, election, django_capture_on_commit_callbacks
+):
+    from election_admin.choices_cycles import JobStatus
+    from election_admin.models import Job
+
+    client.force_login(township_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("voter_cards", args=[election.pk]))
+    job = Job.objects.get(kind="voter_cards")
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    download = client.get(job.result_url)
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")

@@ -16,3 +16,16 @@ def roll_import_check_task(self, import_id: int, job_id: int) -> None:
     except Exception as error:
         roll_import_fail(import_id=import_id, job_id=job_id, message=f"{type(error).__name__}: {error}")
         raise
+
+
+@shared_task(bind=True, acks_late=True)
+def voter_cards_task(self, job_id: int, election_id: int, user_id: int) -> None:
+    """Make the voter cards of a roll in the background (选民证): a large community has 30,000 of them."""
+    from .services.cards import voter_cards_job
+
+    job_services.job_started(job_id=job_id, task_id=self.request.id or "")
+    try:
+        voter_cards_job(job_id=job_id, election_id=election_id, user_id=user_id)
+    except Exception as error:
+        job_services.job_failed(job_id=job_id, message=f"{type(error).__name__}: {error}")
+        raise

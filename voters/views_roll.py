@@ -7,12 +7,14 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from election_admin.services import jobs as job_services
 from election_admin.views_cycles import apply_validation_error
 
 from .choices import ImportStatus, ObjectionKind
@@ -23,7 +25,6 @@ from .services import carry_over as carry_services
 from .services import imports as import_services
 from .services import objections as objection_services
 from .services import publication as publication_services
-from .services.cards import voter_cards_generate
 from .services.exports import roll_export
 from .services.rolls import (
     pii_may_reveal,
@@ -32,6 +33,7 @@ from .services.rolls import (
     roll_may_edit,
     roll_publications,
 )
+from .tasks import voter_cards_task
 from .views import _require_editor, election_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -187,15 +189,20 @@ def roll_supplement(request, election_id: int):
 @login_required
 @require_POST
 def voter_cards(request, election_id: int):
-    """选民证 — generate the card sheets and download them."""
+    """选民证 — the card sheets are made in the background; the job page links to the PDF when done."""
     election = election_for(request, election_id)
     _require_editor(request)
-    try:
-        document = voter_cards_generate(actor=request.user, election=election)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("voter_roll", election_id=election.pk)
-    return redirect("document_download", pk=document.pk)
+    with transaction.atomic():
+        job = job_services.job_create(
+            actor=request.user,
+            kind="voter_cards",
+            region=election.region,
+            total=1,
+            params={"election_id": election.pk},
+        )
+        job_id, user_id = job.pk, request.user.pk
+        transaction.on_commit(lambda: voter_cards_task.delay(job_id, election.pk, user_id))
+    return redirect("job_detail", pk=job.pk)
 
 
 @login_required

@@ -95,6 +95,22 @@ def voter_cards_generate(*, actor, election: Election) -> Document:
     return document
 
 
+def voter_cards_job(*, job_id: int, election_id: int, user_id: int) -> Document:
+    """The Celery side of 选民证: make (or find) the cards and point the job at their download."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from election_admin.services import jobs as job_services
+
+    actor = get_user_model().objects.get(pk=user_id)
+    election = Election.objects.get(pk=election_id)
+    document = voter_cards_generate(actor=actor, election=election)
+    job_services.job_succeeded(
+        job_id=job_id, result_url=reverse("document_download", args=[document.pk]), message=document.title
+    )
+    return document
+
+
 def card_check(*, user, region_id: str, serial: int, code: str) -> Voter | None:
     """Ballot-day check of a card: the voter it belongs to if number and code match and the voter is on the
     roll (only within the user's area); None otherwise."""
