@@ -102,6 +102,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "SECURE_COOKIES": "1",
         "SECURE_HSTS_SECONDS": "31536000",
         "BEHIND_TLS_PROXY": "1",
+        "ID_HASH_KEY": "h" * 64,
+        "ID_ENCRYPTION_KEY": "e" * 64,
         "ELECTION_ADMIN_VAR_DIR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
@@ -131,3 +133,4 @@ def test_check_deploy_flags_the_demo_secret_key(tmp_path):
         check=False,
     )
     assert "SECRET_KEY" in result.stdout + result.stderr
+    assert "ID_ENCRYPTION_KEY" in result.stdout + result.stderr
