@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/", include("election_admin.urls_staff")),
     path("", include("election_admin.urls_cycles")),
     path("", include("voters.urls")),
+    path("", include("ballots.urls")),
     path("documents/<int:pk>/download/", views_documents.document_download, name="document_download"),
     path("verify/<str:short_code>/", views_documents.document_verify, name="document_verify"),
     path("audit/", include("audit.urls")),

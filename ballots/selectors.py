@@ -1,0 +1,96 @@
+"""Scoped reads of the ballots app: what the election-day, tally and results pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+
+from election_admin.models import Election
+
+from .choices import FIGURES, FIRST_ROUND
+from .models import BallotBox, CountStaff, Proxy, RoundResult, TallySheet, Venue
+from .services.tally import vote_key
+
+POST_ORDER = ["chair", "vice_chair", "women_member", "member"]
+
+
+@dataclass(frozen=True)
+class VoteLine:
+    """One line of a tally sheet: a candidate on their post."""
+
+    key: str
+    field: str
+    name: str
+    post: str
+    post_label: str
+
+
+def vote_lines(election: Election) -> list[VoteLine]:
+    """The candidates' lines of the tally sheet, in post and list order (empty without candidates)."""
+    if not apps.is_installed("candidates"):
+        return []
+    from candidates.models import Candidate
+
+    rows = Candidate.objects.filter(election=election, status="passed").select_related("voter")
+    rows = sorted(
+        rows,
+        key=lambda c: (
+            POST_ORDER.index(c.post) if c.post in POST_ORDER else 9,
+            c.list_position or 999,
+            c.pk,
+        ),
+    )
+    return [
+        VoteLine(
+            key=vote_key(c.post, str(c.pk)),
+            field=f"v{c.pk}",
+            name=c.voter.name,
+            post=c.post,
+            post_label=str(c.get_post_display()),
+        )
+        for c in rows
+    ]
+
+
+def election_day_overview(user, election: Election) -> dict:
+    boxes = list(
+        BallotBox.objects.visible_to(user).filter(election=election).select_related("venue").order_by("id")
+    )
+    sheets = {s.box_id: s for s in TallySheet.objects.filter(election=election, round_number=FIRST_ROUND)}
+    return {
+        "venues": Venue.objects.visible_to(user).filter(election=election),
+        "boxes": [(box, sheets.get(box.pk)) for box in boxes],
+        "staff": CountStaff.objects.visible_to(user).filter(election=election).select_related("box"),
+        "proxies": Proxy.objects.visible_to(user)
+        .filter(election=election)
+        .select_related("principal", "proxy"),
+    }
+
+
+def comparison_rows(sheet: TallySheet, lines: list[VoteLine]) -> list[dict]:
+    """Every line of the sheet with the two entries side by side and whether they differ."""
+    entries = list(sheet.entries.order_by("id"))
+    labels = {line.key: f"{line.post_label} · {line.name}" for line in lines}
+    keys = list(FIGURES) + [line.key for line in lines]
+    for entry in entries:
+        keys += [k for k in entry.votes if k not in keys]
+    rows = []
+    for key in keys:
+        values = []
+        for entry in entries:
+            value = getattr(entry, key) if key in FIGURES else entry.votes.get(key, 0)
+            values.append(value)
+        rows.append(
+            {
+                "key": key,
+                "label": labels.get(key, key),
+                "values": values,
+                "differs": len(set(values)) > 1,
+            }
+        )
+    return rows
+
+
+def results_of(election: Election) -> list[RoundResult]:
+    return list(RoundResult.objects.filter(election=election).order_by("round_number", "-version"))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("elections/<int:election_id>/election-day/", views.election_day, name="ballots_election_day"),
+    path("ballot-boxes/<int:box_id>/tally/", views.tally_entry, name="ballots_tally_entry"),
+    path("tally-sheets/<int:sheet_id>/compare/", views.tally_compare, name="ballots_tally_compare"),
+    path("elections/<int:election_id>/results/", views.results, name="ballots_results"),
+    path(
+        "elections/<int:election_id>/results/compute/", views.results_compute, name="ballots_results_compute"
+    ),
+    path("results/<int:result_id>/certify/", views.results_certify, name="ballots_results_certify"),
+]

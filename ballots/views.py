@@ -1,0 +1,236 @@
+"""Election-day and count pages: the election's boxes, staff and proxies; a box's tally entry; the
+comparison of two entries and its resolution; results with every decision's reason, and certification.
+Thin: scope (404 out of area) → form → service → message → redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from election_admin.models import Election
+from election_admin.views_cycles import apply_validation_error
+
+from . import selectors
+from .choices import FIGURES, SheetStatus
+from .forms import BoxForm, CertifyForm, ComputeForm, ResolveForm, TallyForm
+from .models import BallotBox, RoundResult, TallySheet, Venue
+from .services import results as result_services
+from .services.common import may_enter, may_supervise
+from .services.election_day import ballot_box_create, venue_create
+from .services.notices import result_notice_existing
+from .services.tally import TallyConflict, entry_values, tally_entry_save, tally_resolve
+
+
+def _election(request, election_id: int) -> Election:
+    return get_object_or_404(
+        Election.objects.visible_to(request.user).select_related("cycle__rule_set", "region"), pk=election_id
+    )
+
+
+@login_required
+def election_day(request, election_id: int):
+    election = _election(request, election_id)
+    form = BoxForm(request.POST or None)
+    if request.method == "POST":
+        if not may_enter(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                venue = Venue.objects.filter(election=election, name=data["venue_name"].strip()).first()
+                venue = venue or venue_create(
+                    actor=request.user, election=election, kind=data["venue_kind"], name=data["venue_name"]
+                )
+                ballot_box_create(actor=request.user, venue=venue, label=data["label"], kind=data["kind"])
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Ballot box recorded."))
+                return redirect("ballots_election_day", election.pk)
+    context = {"election": election, "form": form, "may_enter": may_enter(request.user)}
+    context.update(selectors.election_day_overview(request.user, election))
+    return render(request, "ballots/election_day.html", context)
+
+
+@login_required
+def tally_entry(request, box_id: int):
+    box = get_object_or_404(
+        BallotBox.objects.visible_to(request.user).select_related("election__region", "election__cycle"),
+        pk=box_id,
+    )
+    if not may_enter(request.user):
+        raise PermissionDenied
+    election = box.election
+    lines = selectors.vote_lines(election)
+    sheet = TallySheet.objects.filter(box=box, round_number=1).first()
+    mine = sheet.entries.filter(entered_by=request.user).first() if sheet else None
+    conflict = None
+    if request.method == "POST":
+        form = TallyForm(request.POST, lines=lines)
+        if form.is_valid():
+            try:
+                tally_entry_save(
+                    actor=request.user,
+                    box=box,
+                    figures=form.figures(),
+                    votes=form.votes(),
+                    expected_version=form.cleaned_data["expected_version"],
+                )
+            except TallyConflict as error:
+                conflict = entry_values(error.current)
+                data = request.POST.copy()
+                data["expected_version"] = error.current.version
+                form = TallyForm(data, lines=lines)
+                form.is_valid()
+                form.add_error(None, error.messages[0])
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Your entry of the tally sheet is saved."))
+                return redirect("ballots_election_day", election.pk)
+    else:
+        initial = {"expected_version": mine.version if mine else None}
+        if mine is not None:
+            initial.update({name: getattr(mine, name) for name in FIGURES})
+            initial.update({line.field: mine.votes.get(line.key, 0) for line in lines})
+        form = TallyForm(initial=initial, lines=lines)
+    stored = []
+    if conflict is not None:
+        stored = [(form[name].label, conflict.get(name)) for name in FIGURES] + [
+            (f"{line.post_label} · {line.name}", conflict.get(line.key, 0)) for line in lines
+        ]
+    return render(
+        request,
+        "ballots/tally_entry.html",
+        {"election": election, "box": box, "sheet": sheet, "form": form, "stored": stored},
+    )
+
+
+@login_required
+def tally_compare(request, sheet_id: int):
+    sheet = get_object_or_404(
+        TallySheet.objects.visible_to(request.user).select_related(
+            "box", "election__region", "election__cycle"
+        ),
+        pk=sheet_id,
+    )
+    election = sheet.election
+    lines = selectors.vote_lines(election)
+    rows = selectors.comparison_rows(sheet, lines)
+    may_resolve = (
+        may_supervise(request.user)
+        and sheet.status == SheetStatus.MISMATCH
+        and not sheet.entries.filter(entered_by=request.user).exists()
+    )
+    agreed = {row["key"]: row["values"][0] for row in rows if row["values"] and not row["differs"]}
+    initial = {name: agreed.get(name) for name in FIGURES}
+    initial.update({line.field: agreed.get(line.key) for line in lines})
+    form = ResolveForm(request.POST or None, initial=initial, lines=lines)
+    if request.method == "POST":
+        if not may_resolve:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                tally_resolve(
+                    actor=request.user,
+                    sheet=sheet,
+                    figures=form.figures(),
+                    votes=form.votes(),
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The tally sheet is agreed."))
+                return redirect("ballots_election_day", election.pk)
+    entrants = [e.entered_by for e in sheet.entries.select_related("entered_by").order_by("id")]
+    return render(
+        request,
+        "ballots/tally_compare.html",
+        {
+            "election": election,
+            "sheet": sheet,
+            "rows": rows,
+            "entrants": entrants,
+            "form": form,
+            "may_resolve": may_resolve,
+        },
+    )
+
+
+@login_required
+def results(request, election_id: int):
+    election = _election(request, election_id)
+    current = result_services.current_result(election)
+    blockers = result_services.certification_blockers(election) if current else []
+    notice = result_notice_existing(current) if current and current.is_certified else None
+    reasons = result_services.result_reasons(current) if current else []
+    decision = current.outcome.get("decision", {}) if current else {}
+    return render(
+        request,
+        "ballots/results.html",
+        {
+            "election": election,
+            "result": current,
+            "decision": decision,
+            "reasons": reasons,
+            "history": selectors.results_of(election),
+            "compute_form": ComputeForm(),
+            "certify_form": CertifyForm(),
+            "blockers": blockers,
+            "notice": notice,
+            "may_enter": may_enter(request.user),
+            "may_certify": may_supervise(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def results_compute(request, election_id: int):
+    election = _election(request, election_id)
+    if not may_enter(request.user):
+        raise PermissionDenied
+    form = ComputeForm(request.POST)
+    form.is_valid()
+    try:
+        result_services.results_compute(
+            actor=request.user,
+            election=election,
+            correction_reason=form.cleaned_data.get("correction_reason", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Results computed from the agreed tally sheets."))
+    return redirect("ballots_results", election.pk)
+
+
+@login_required
+@require_POST
+def results_certify(request, result_id: int):
+    result = get_object_or_404(
+        RoundResult.objects.visible_to(request.user).select_related("election"), pk=result_id
+    )
+    if not may_supervise(request.user):
+        raise PermissionDenied
+    form = CertifyForm(request.POST)
+    form.is_valid()
+    try:
+        result_services.results_certify(
+            actor=request.user,
+            result=result,
+            confirmed=bool(form.cleaned_data.get("confirmed")),
+            despite_complaints=bool(form.cleaned_data.get("despite_complaints")),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Results certified. The result notice is being made."))
+    return redirect("ballots_results", result.election_id)

@@ -1,0 +1,30 @@
+"""Out-of-area objects of the ballots app for tests/test_crawl.py: a box, sheet and result in 湟源县."""
+
+from tests.cycle_helpers import huangyuan_objects
+
+
+def huangyuan_ballot_objects(canaries) -> dict:
+    if "hy_box" not in canaries:
+        from ballots.models import BallotBox, RoundResult, TallySheet, Venue
+        from election_admin.models import User
+
+        election = huangyuan_objects(canaries)["election"]
+        bureau = User.objects.get(username="canary-huangyuan-bureau")
+        venue = Venue.objects.create(election=election, kind="assembly", name="CANARY-HUANGYUAN 会场")
+        box = BallotBox.objects.create(
+            election=election, venue=venue, label="CANARY-HUANGYUAN", created_by=bureau
+        )
+        sheet = TallySheet.objects.create(election=election, box=box)
+        result = RoundResult.objects.create(election=election, computed_by=bureau)
+        canaries.update(hy_box=box, hy_sheet=sheet, hy_result=result)
+    return canaries
+
+
+BALLOTS_OUT_OF_AREA = {
+    ("ballots_election_day", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
+    ("ballots_results", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
+    ("ballots_results_compute", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
+    ("ballots_tally_entry", "box_id"): lambda c: huangyuan_ballot_objects(c)["hy_box"].pk,
+    ("ballots_tally_compare", "sheet_id"): lambda c: huangyuan_ballot_objects(c)["hy_sheet"].pk,
+    ("ballots_results_certify", "result_id"): lambda c: huangyuan_ballot_objects(c)["hy_result"].pk,
+}
