@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "audit",
     "election_admin",
     "voters",
+    "candidates",
     "ballots",
 ]
 
