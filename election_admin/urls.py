@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("election_admin.urls_cycles")),
     path("", include("voters.urls")),
     path("", include("ballots.urls")),
+    path("", include("candidates.urls")),
     path("documents/<int:pk>/download/", views_documents.document_download, name="document_download"),
     path("verify/<str:short_code>/", views_documents.document_verify, name="document_verify"),
     path("audit/", include("audit.urls")),

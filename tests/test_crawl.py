@@ -13,6 +13,7 @@ from election_admin.choices import Role
 from election_admin.models import DocumentKind
 from election_admin.services.documents import document_store
 from tests.ballots.crawl import BALLOTS_OUT_OF_AREA
+from tests.candidate_helpers import CANDIDATES_OUT_OF_AREA
 from tests.cycle_helpers import crawl_out_of_area
 from tests.factories import UserFactory
 from tests.voter_helpers import VOTERS_OUT_OF_AREA
@@ -106,6 +107,7 @@ OUT_OF_AREA: dict = {
 OUT_OF_AREA.update(crawl_out_of_area())  # cycles, elections, rule sets, jobs (tests/cycle_helpers.py)
 OUT_OF_AREA.update(VOTERS_OUT_OF_AREA)  # voters, imports, objections (tests/voter_helpers.py)
 OUT_OF_AREA.update(BALLOTS_OUT_OF_AREA)  # boxes, tally sheets, results (tests/ballots/crawl.py)
+OUT_OF_AREA.update(CANDIDATES_OUT_OF_AREA)  # nominations, candidates, joint reviews (candidate_helpers)
 
 
 @pytest.mark.parametrize("role_fixture", ["township_user", "village_clerk", "county_user"])
