@@ -144,3 +144,34 @@ def test_a_round_with_seats_left_goes_to_runoff(village, township_user, village_
 def test_out_of_area_cannot_compute(agreed, neighbour_township_user):
     with pytest.raises(PermissionDenied):
         results_compute(actor=neighbour_township_user, election=agreed.election)
+
+
+def test_open_serious_complaint_needs_a_second_confirmation(agreed, township_user):
+    from django.utils import timezone
+
+    from election_admin.supervision.services.complaints import complaint_receive
+
+    election = agreed.election
+    complaint_receive(
+        actor=township_user,
+        cycle=election.cycle,
+        region=election.region,
+        received_on=timezone.localdate(),
+        channel="letter",
+        category="vote_buying",
+        summary="候选人向村民发放购物卡拉票",
+        election=election,
+        is_serious=True,
+    )
+    result = results_compute(actor=township_user, election=election)
+    with pytest.raises(ValidationError, match="serious complaints"):
+        results_certify(actor=township_user, result=result, confirmed=True, today=election.election_day)
+    certified = results_certify(
+        actor=township_user,
+        result=result,
+        confirmed=True,
+        despite_complaints=True,
+        today=election.election_day,
+    )
+    assert certified.is_certified
+    assert AuditEvent.objects.get(event_type="results.certified").after["open_complaints"] == 1

@@ -156,3 +156,22 @@ def test_a_mobile_box_needs_three_scrutineers_before_its_count(village, township
             box=box,
         )
     assert tally_entry_save(actor=township_user, box=box, figures=FIGURES, votes={}).pk
+
+
+def test_party_elections_have_no_proxies(village, township_user):
+    from election_admin.choices_cycles import Body
+    from election_admin.models import Election
+
+    party = Election.objects.filter(
+        cycle=village.election.cycle, region=village.election.region, body=Body.PARTY_BRANCH
+    ).first()
+    assert party is not None
+    with pytest.raises(ValidationError, match="no proxy"):
+        proxy_file(
+            actor=township_user,
+            election=party,
+            principal=village.voters["孙伟"],
+            proxy=village.voters["朱红"],
+            relation="配偶",
+            filed_on=_filed_on(village),
+        )
