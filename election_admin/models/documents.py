@@ -39,6 +39,7 @@ class DocumentKind(models.TextChoices):
     STATISTICS_WORKBOOK = "statistics_workbook", _("Statistics workbook")
     WEEKLY_REPORT = "weekly_report", _("Weekly progress report")
     ELECTION_RECORD = "election_record", _("Election record sheet")
+    DEPARTURE_CERTIFICATE = "departure_certificate", _("Departure certificate")
 
 
 class Document(models.Model):

@@ -11,6 +11,8 @@ from ..legal_calendar import RULE_BOUNDS, RULE_RANGES, CalendarRules
 RULE_NUMBER_FIELDS = list(RULE_BOUNDS)
 # Yes/no and choice fields a province varies.
 RULE_OTHER_FIELDS = ["has_women_post", "ballots_comparator", "has_cascade", "committee_recuses_relatives"]
+# The seal goes to the new committee on the day it is elected (上海), not within the handover days.
+RULE_OTHER_FIELDS += ["seal_same_day"]
 RULE_FIELDS = RULE_NUMBER_FIELDS + RULE_OTHER_FIELDS
 
 
@@ -148,6 +150,9 @@ class RuleSet(models.Model):
     )
     has_cascade = models.BooleanField(_("votes for a higher post count for lower ones (下靠)"), default=False)
     handover_days = models.PositiveSmallIntegerField(_("handover within, days"), default=10)
+    seal_same_day = models.BooleanField(
+        _("seal handed over the day the new committee is elected"), default=False
+    )
     term_years = models.PositiveSmallIntegerField(_("term, years"), default=5)
     citations = models.JSONField(_("citations"), default=dict, blank=True)
 
