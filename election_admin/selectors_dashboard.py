@@ -297,3 +297,29 @@ def funnel(progress: Progress) -> list[tuple[str, str, int]]:
             reached += by_stage.get(cal.FAILED, 0) + by_stage.get(cal.RERUN, 0)
         result.append((stage, str(Stage(stage).label), reached))
     return result
+
+
+# --- Extensions -------------------------------------------------------------------------------------
+# Apps downstream of this one (election_admin.supervision) add to the dashboards without this module
+# importing them: each registers, in its AppConfig.ready(), a function called once per page as
+# ``extension(user=, region=, today=, elections=)`` with the elections of the overdue and at-risk lists.
+# It may set ``responsible`` (who answers for the village, one line) and ``flags`` (short warnings) on
+# those elections, and returns a panel for the page — a dict with the ``template`` that renders it — or
+# None. The pages are benchmarked: an extension makes one or two grouped queries per page, never one
+# per row.
+DASHBOARD_EXTENSIONS: list = []
+
+
+def register_dashboard_extension(extension) -> None:
+    if extension not in DASHBOARD_EXTENSIONS:
+        DASHBOARD_EXTENSIONS.append(extension)
+
+
+def dashboard_extensions_apply(*, user, region: Region | None, today: date, elections: list) -> list[dict]:
+    """Run every registered extension; returns their panels (the elections are annotated in place)."""
+    panels = []
+    for extension in DASHBOARD_EXTENSIONS:
+        panel = extension(user=user, region=region, today=today, elections=elections)
+        if panel:
+            panels.append(panel)
+    return panels

@@ -18,7 +18,13 @@ from .choices import RegionLevel
 from .choices_cycles import DEADLINE_LABELS, Body, RiskClass, Stage
 from .exports import workbook_bytes
 from .selectors import region_breadcrumbs, region_get_visible
-from .selectors_dashboard import at_risk_elections, funnel, overdue_elections, progress_for_region
+from .selectors_dashboard import (
+    at_risk_elections,
+    dashboard_extensions_apply,
+    funnel,
+    overdue_elections,
+    progress_for_region,
+)
 
 COUNTRY = "cn"
 STRIP_MAX_DAYS = 120
@@ -118,6 +124,8 @@ def list_rows(elections) -> list[dict]:
             "days_late": getattr(e, "days_late", 0),
             "days_left": getattr(e, "days_left", None),
             "difficult": risk_labels[e.risk_class] if e.risk_class == RiskClass.DIFFICULT else "",
+            "responsible": getattr(e, "responsible", ""),
+            "flags": getattr(e, "flags", ()),
         }
         for e in elections
     ]
@@ -179,8 +187,14 @@ def _context(request, code: str, *, with_lists: bool = True) -> dict:
         "breadcrumbs": region_breadcrumbs(user=user, region=region) if region else [],
     }
     if with_lists:
-        context["overdue"] = list_rows(overdue_elections(user=user, region=region, today=today))
-        context["at_risk"] = list_rows(at_risk_elections(user=user, region=region, today=today))
+        overdue = overdue_elections(user=user, region=region, today=today)
+        at_risk = at_risk_elections(user=user, region=region, today=today)
+        # Registered extensions (supervision) name who is responsible, flag, and add their panels.
+        context["panels"] = dashboard_extensions_apply(
+            user=user, region=region, today=today, elections=overdue + at_risk
+        )
+        context["overdue"] = list_rows(overdue)
+        context["at_risk"] = list_rows(at_risk)
     return context
 
 
