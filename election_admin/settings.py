@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab as _crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "voters",
     "candidates",
     "ballots",
+    "election_admin.supervision",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +233,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic tasks (run `celery -A election_admin beat` beside the worker; times are Asia/Shanghai).
+CELERY_BEAT_SCHEDULE = {
+    # 选举工作周报: every Monday 07:00, one report per county and city with an open cycle.
+    "supervision-weekly-reports": {
+        "task": "election_admin.supervision.tasks.weekly_reports_enqueue_task",
+        "schedule": _crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+}
 
 # --- Logging ---------------------------------------------------------------------------------
 LOGGING = {

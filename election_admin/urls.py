@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("voters.urls")),
     path("", include("ballots.urls")),
     path("", include("candidates.urls")),
+    path("supervision/", include("election_admin.supervision.urls")),
     path("documents/<int:pk>/download/", views_documents.document_download, name="document_download"),
     path("verify/<str:short_code>/", views_documents.document_verify, name="document_verify"),
     path("audit/", include("audit.urls")),
