@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
+from election_admin.choices_cycles import Stage
 from election_admin.models import Election
 
-from .choices import FIGURES, FIRST_ROUND
+from .choices import FIGURES, FIRST_ROUND, RUNOFF_ROUND
 from .models import BallotBox, CountStaff, Proxy, RoundResult, TallySheet, Venue
 from .services.tally import vote_key
 
@@ -51,6 +52,11 @@ def vote_lines(election: Election) -> list[VoteLine]:
         )
         for c in rows
     ]
+
+
+def counting_round(election: Election) -> int:
+    """Round 1, or the run-off (另行选举) once round 1 left seats and the election waits for it."""
+    return RUNOFF_ROUND if election.stage == Stage.RUNOFF else FIRST_ROUND
 
 
 def election_day_overview(user, election: Election) -> dict:

@@ -65,8 +65,9 @@ def tally_entry(request, box_id: int):
     if not may_enter(request.user):
         raise PermissionDenied
     election = box.election
+    round_number = selectors.counting_round(election)
     lines = selectors.vote_lines(election)
-    sheet = TallySheet.objects.filter(box=box, round_number=1).first()
+    sheet = TallySheet.objects.filter(box=box, round_number=round_number).first()
     mine = sheet.entries.filter(entered_by=request.user).first() if sheet else None
     conflict = None
     if request.method == "POST":
@@ -79,6 +80,7 @@ def tally_entry(request, box_id: int):
                     figures=form.figures(),
                     votes=form.votes(),
                     expected_version=form.cleaned_data["expected_version"],
+                    round_number=round_number,
                 )
             except TallyConflict as error:
                 conflict = entry_values(error.current)
@@ -165,7 +167,7 @@ def tally_compare(request, sheet_id: int):
 @login_required
 def results(request, election_id: int):
     election = _election(request, election_id)
-    current = result_services.current_result(election)
+    current = result_services.current_result(election, None)
     blockers = result_services.certification_blockers(election) if current else []
     notice = result_notice_existing(current) if current and current.is_certified else None
     reasons = result_services.result_reasons(current) if current else []
@@ -185,6 +187,8 @@ def results(request, election_id: int):
             "notice": notice,
             "may_enter": may_enter(request.user),
             "may_certify": may_supervise(request.user),
+            "runoff_pending": selectors.counting_round(election) == 2
+            and (current is None or current.round_number == 1),
         },
     )
 
@@ -202,6 +206,7 @@ def results_compute(request, election_id: int):
             actor=request.user,
             election=election,
             correction_reason=form.cleaned_data.get("correction_reason", ""),
+            round_number=selectors.counting_round(election),
         )
     except ValidationError as error:
         for message in error.messages:

@@ -22,7 +22,7 @@ from election_admin.services.stages import election_results_record, election_sta
 from voters.models import Voter
 from voters.services.rolls import roll_for_election
 
-from ..choices import FIGURES, FIRST_ROUND, ResultStatus, SheetStatus
+from ..choices import FIGURES, FIRST_ROUND, RUNOFF_ROUND, ResultStatus, SheetStatus
 from ..models import BallotBox, RoundResult, TallySheet
 from .common import lock_election, require_entry, require_supervisor
 
@@ -132,8 +132,57 @@ def round_totals(election: Election, round_number: int) -> counting.RoundTotals:
     return counting.combine_tally_sheets(registered_count(election), [_sheet_input(s) for s in sheets])
 
 
-def current_result(election: Election, round_number: int = FIRST_ROUND) -> RoundResult | None:
-    return RoundResult.objects.filter(election=election, round_number=round_number, is_current=True).first()
+def current_result(election: Election, round_number: int | None = FIRST_ROUND) -> RoundResult | None:
+    """The current version of a round's result (``None``: of the latest round computed)."""
+    found = RoundResult.objects.filter(election=election, is_current=True)
+    if round_number is not None:
+        found = found.filter(round_number=round_number)
+    return found.order_by("-round_number").first()
+
+
+def totals_from_json(data: dict) -> counting.RoundTotals:
+    """The ``RoundTotals`` a result stored (``plain`` turned the vote keys into ``post|person``)."""
+    votes = {}
+    for key, n in (data.get("votes") or {}).items():
+        post, _sep, person = key.partition("|")
+        votes[(post, person)] = n
+    return counting.RoundTotals(
+        registered=data["registered"],
+        voted=data["voted"],
+        issued=data["issued"],
+        returned=data["returned"],
+        invalid=data["invalid"],
+        votes=votes,
+        post_void=data.get("post_void") or {},
+        proxy_voted=data.get("proxy_voted") or 0,
+    )
+
+
+def _runoff_outcome(election: Election, totals: counting.RoundTotals, runoff_day: date) -> dict:
+    """另行选举: the run-off list drawn from the certified round 1, then the run-off's own count."""
+    first = current_result(election, FIRST_ROUND)
+    if first is None or not first.is_certified or not first.outcome.get("needs_runoff"):
+        raise ValidationError(_("A run-off is counted after round 1 is certified with seats left."))
+    rules = election_rules(election)
+    posts = election_posts(election, rules)
+    candidates = election_candidates(election)
+    round_one = counting.decide_winners(totals_from_json(first.totals), candidates, posts, rules)
+    plan = counting.runoff_candidates(round_one, candidates, rules)
+    outcome = counting.decide_runoff(
+        totals, plan, candidates, rules, election_day=election.election_day, runoff_day=runoff_day
+    )
+    return {
+        "round": RUNOFF_ROUND,
+        "runoff_day": runoff_day.isoformat(),
+        "decision": plain(outcome),
+        "plan": plain(plan),
+        "is_decided": outcome.is_decided,
+        "needs_runoff": False,
+        "needs_rerun": not outcome.validity.is_valid,
+        "is_filled_in_first_round": False,
+        "valid": totals.valid,
+        "candidates": {c.id: {"name": c.name, "post": c.post, "gender": c.gender} for c in candidates},
+    }
 
 
 def _outcome(election: Election, totals: counting.RoundTotals, round_number: int) -> dict:
@@ -151,23 +200,31 @@ def _outcome(election: Election, totals: counting.RoundTotals, round_number: int
         "valid": totals.valid,
         "candidates": {c.id: {"name": c.name, "post": c.post, "gender": c.gender} for c in candidates},
     }
+    if outcome.needs_runoff:
+        data["plan"] = plain(counting.runoff_candidates(outcome, candidates, rules))
     return data
 
 
 @transaction.atomic
 def results_compute(
-    *, actor, election: Election, round_number: int = FIRST_ROUND, correction_reason: str = ""
+    *,
+    actor,
+    election: Election,
+    round_number: int = FIRST_ROUND,
+    correction_reason: str = "",
+    runoff_day: date | None = None,
 ) -> RoundResult:
     """Compute a round's result (计算选举结果) from the agreed tally sheets with the counting rules.
 
     A result not yet certified is replaced by the new computation (same version, figures refreshed);
     a certified one is final — recomputing it is a correction: a new version, a reason required, audited."""
     require_entry(actor)
-    if round_number != FIRST_ROUND:
-        raise ValidationError(_("The run-off is counted with the run-off rules (not available yet)."))
     election = lock_election(actor, election)
     totals = round_totals(election, round_number)
-    outcome = _outcome(election, totals, round_number)
+    if round_number == RUNOFF_ROUND:
+        outcome = _runoff_outcome(election, totals, runoff_day or timezone.localdate())
+    else:
+        outcome = _outcome(election, totals, round_number)
     current = (
         RoundResult.objects.select_for_update()
         .filter(election=election, round_number=round_number, is_current=True)

@@ -175,3 +175,30 @@ def test_open_serious_complaint_needs_a_second_confirmation(agreed, township_use
     )
     assert certified.is_certified
     assert AuditEvent.objects.get(event_type="results.certified").after["open_complaints"] == 1
+
+
+def test_runoff_fills_the_seat_left_and_certifies_the_election(village, township_user, village_clerk):
+    from ballots.choices import RUNOFF_ROUND
+
+    votes = good_votes(village)
+    votes[village.key("黄磊")] = 5  # one member seat left after round 1
+    enter_twice(township_user, village_clerk, village.boxes[0], votes=votes)
+    election = village.election
+    first = results_compute(actor=township_user, election=election)
+    pool = {p["post"]: p["pool"] for p in first.outcome["plan"]["seats"]}
+    assert str(village.candidates["黄磊"].pk) in pool["member"]
+    day = election.election_day
+    results_certify(actor=township_user, result=first, confirmed=True, today=day)
+    runoff_votes = {village.key("黄磊"): 9, village.key("周敏"): 4}
+    for user in (township_user, village_clerk):
+        tally_entry_save(
+            actor=user, box=village.boxes[0], figures=FIGURES, votes=runoff_votes, round_number=RUNOFF_ROUND
+        )
+    runoff = results_compute(
+        actor=township_user, election=election, round_number=RUNOFF_ROUND, runoff_day=day
+    )
+    assert runoff.outcome["is_decided"]
+    assert [e["name"] for e in runoff.outcome["decision"]["elected"]] == ["黄磊"]
+    results_certify(actor=township_user, result=runoff, confirmed=True, today=day)
+    election.refresh_from_db()
+    assert election.stage == Stage.RESULTS_CERTIFIED and election.filled_in_first_round is False
