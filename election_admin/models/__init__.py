@@ -8,4 +8,13 @@ from .elections import CommitteeMember, Election, ProgressCounter  # noqa: E402
 from .jobs import Job  # noqa: E402
 from .rulesets import RuleSet  # noqa: E402
 
-__all__ += ["CommitteeMember", "Cycle", "Document", "DocumentKind", "Election", "Job", "ProgressCounter", "RuleSet"]
+__all__ += [
+    "CommitteeMember",
+    "Cycle",
+    "Document",
+    "DocumentKind",
+    "Election",
+    "Job",
+    "ProgressCounter",
+    "RuleSet",
+]
