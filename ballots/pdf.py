@@ -128,3 +128,40 @@ def winner_rows(outcome: dict) -> list[Winner]:
 
 def notice_day(result) -> date:
     return (result.certified_at or result.computed_at).date()
+
+
+@dataclass(frozen=True)
+class CertificatePage:
+    name: str
+    text: str
+
+
+def build_certificates(
+    pages: list[CertificatePage], *, issuer: str, issued_on: date, short_code: str
+) -> bytes:
+    """当选证书 — one page per person elected, signed by the issuing bureau, with the verification code."""
+    from reportlab.platypus import PageBreak
+
+    from election_admin.pdf import chinese_date, qr_drawing
+    from voters.pdf import verify_url
+
+    style = styles()
+    story: list = []
+    for index, page in enumerate(pages):
+        if index:
+            story.append(PageBreak())
+        story += [
+            Spacer(1, 30 * mm),
+            Paragraph("当 选 证 书", style["title"]),
+            Spacer(1, 12 * mm),
+            Paragraph(f"{page.name}同志：", style["plain"]),
+            Paragraph(page.text, style["body"]),
+            Paragraph("特发此证。", style["body"]),
+            Spacer(1, 20 * mm),
+            Paragraph(f"{issuer}（盖章）", style["signature"]),
+            Paragraph(chinese_date(issued_on), style["signature"]),
+            Spacer(1, 10 * mm),
+            qr_drawing(verify_url(short_code), size=20 * mm),
+            Paragraph(f"核验码：{short_code}", style["small"]),
+        ]
+    return _document(story)

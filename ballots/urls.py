@@ -11,4 +11,5 @@ urlpatterns = [
         "elections/<int:election_id>/results/compute/", views.results_compute, name="ballots_results_compute"
     ),
     path("results/<int:result_id>/certify/", views.results_certify, name="ballots_results_certify"),
+    path("results/<int:result_id>/certificates/", views.certificates, name="ballots_certificates"),
 ]

@@ -18,6 +18,7 @@ from . import selectors
 from .choices import FIGURES, SheetStatus
 from .forms import BoxForm, CertifyForm, ComputeForm, ResolveForm, TallyForm
 from .models import BallotBox, RoundResult, TallySheet, Venue
+from .services import notices as notice_services
 from .services import results as result_services
 from .services.common import may_enter, may_supervise
 from .services.election_day import ballot_box_create, venue_create
@@ -187,6 +188,7 @@ def results(request, election_id: int):
             "notice": notice,
             "may_enter": may_enter(request.user),
             "may_certify": may_supervise(request.user),
+            "may_issue_certificates": getattr(request.user, "role", "") in ("county_bureau", "system_admin"),
             "runoff_pending": selectors.counting_round(election) == 2
             and (current is None or current.round_number == 1),
         },
@@ -239,3 +241,16 @@ def results_certify(request, result_id: int):
     else:
         messages.success(request, _("Results certified. The result notice is being made."))
     return redirect("ballots_results", result.election_id)
+
+
+@login_required
+@require_POST
+def certificates(request, result_id: int):
+    result = get_object_or_404(RoundResult.objects.visible_to(request.user), pk=result_id)
+    try:
+        document = notice_services.certificates_generate(actor=request.user, result=result)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("ballots_results", result.election_id)
+    return redirect("document_download", document.pk)

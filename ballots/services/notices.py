@@ -1,6 +1,6 @@
 """The result notice (选举结果公告) of a certified result: stored once per result version."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,6 +92,80 @@ def result_notice_generate(*, actor, result: RoundResult) -> Document:
             "参加投票": f"{figures.voted} 人",
             "当选": "、".join(f"{w.post}{w.name}" for w in winners),
             "公布日期": context.published_on.isoformat(),
+        },
+        font_warning=chinese_font().warning,
+        short_code=short_code,
+    )
+
+
+def certificates_existing(result: RoundResult) -> Document | None:
+    return Document.objects.filter(
+        kind=DocumentKind.CERTIFICATE,
+        subject_type=result._meta.label_lower,
+        subject_id=str(result.pk),
+        data_version=f"certificates-{result.pk}-v{result.version}",
+    ).first()
+
+
+@transaction.atomic
+def certificates_generate(*, actor, result: RoundResult) -> Document:
+    """Issue the certificates of election (当选证书) of a certified result: county bureau or above; one
+    page per person elected, stored once per result version."""
+    from election_admin.choices import Role
+    from election_admin.services.documents import document_store
+
+    from ..pdf import POST_TEXT, CertificatePage, build_certificates
+
+    if not getattr(actor, "is_authenticated", False) or actor.role not in (
+        Role.COUNTY_BUREAU,
+        Role.SYSTEM_ADMIN,
+    ):
+        raise PermissionDenied(_("Certificates of election are issued by the county civil-affairs bureau."))
+    result = (
+        RoundResult.objects.visible_to(actor).select_related("election__region__parent").get(pk=result.pk)
+    )
+    if not result.is_certified:
+        raise ValidationError(_("Certificates are issued for certified results only."))
+    existing = certificates_existing(result)
+    if existing is not None:
+        return existing
+    election = result.election
+    elected = result.outcome["decision"].get("elected", [])
+    if not elected:
+        raise ValidationError(_("Nobody was elected in this round."))
+    village = election.region.name
+    label = BODY_TEXT.get(election.body, "")
+    day = election.election_day or timezone.localdate()
+    pages = [
+        CertificatePage(
+            name=item["name"],
+            text=f"在{day.year}年{day.month}月{day.day}日举行的{village}{label}选举中，您当选为"
+            f"{village_short_name(village)}{label}{POST_TEXT.get(item['post'], item['post'])}。",
+        )
+        for item in elected
+    ]
+    county = election.region.parent
+    while county is not None and len(county.code) > 6:
+        county = county.parent
+    issuer = f"{county.name}民政局" if county is not None else "县级人民政府民政部门"
+    short_code = new_short_code()
+    today = timezone.localdate()
+    content = build_certificates(pages, issuer=issuer, issued_on=today, short_code=short_code)
+    return document_store(
+        actor=actor,
+        kind=DocumentKind.CERTIFICATE,
+        region=election.region,
+        title=f"{village}{label}当选证书",
+        content=content,
+        filename=f"certificates-{election.region_id}-{result.round_number}-v{result.version}.pdf",
+        content_type="application/pdf",
+        subject=result,
+        data_version=f"certificates-{result.pk}-v{result.version}",
+        is_public=True,
+        public_summary={
+            "证书": f"{village}{label}当选证书",
+            "当选": "、".join(f"{POST_TEXT.get(e['post'], e['post'])}{e['name']}" for e in elected),
+            "发证日期": today.isoformat(),
         },
         font_warning=chinese_font().warning,
         short_code=short_code,

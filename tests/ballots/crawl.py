@@ -27,4 +27,5 @@ BALLOTS_OUT_OF_AREA = {
     ("ballots_tally_entry", "box_id"): lambda c: huangyuan_ballot_objects(c)["hy_box"].pk,
     ("ballots_tally_compare", "sheet_id"): lambda c: huangyuan_ballot_objects(c)["hy_sheet"].pk,
     ("ballots_results_certify", "result_id"): lambda c: huangyuan_ballot_objects(c)["hy_result"].pk,
+    ("ballots_certificates", "result_id"): lambda c: huangyuan_ballot_objects(c)["hy_result"].pk,
 }

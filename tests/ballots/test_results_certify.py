@@ -202,3 +202,29 @@ def test_runoff_fills_the_seat_left_and_certifies_the_election(village, township
     results_certify(actor=township_user, result=runoff, confirmed=True, today=day)
     election.refresh_from_db()
     assert election.stage == Stage.RESULTS_CERTIFIED and election.filled_in_first_round is False
+
+
+def test_certificates_of_election_by_the_county_once_per_version(agreed, township_user, county_user, client):
+    from ballots.services.notices import certificates_generate
+    from tests.voter_helpers import pdf_text
+
+    election = agreed.election
+    result = results_compute(actor=township_user, election=election)
+    with pytest.raises(ValidationError):
+        certificates_generate(actor=county_user, result=result)  # not certified yet
+    results_certify(actor=township_user, result=result, confirmed=True, today=election.election_day)
+    with pytest.raises(PermissionDenied):
+        certificates_generate(actor=township_user, result=result)
+    client.force_login(county_user)
+    response = client.post(reverse("ballots_certificates", args=[result.pk]))
+    document = Document.objects.get(kind=DocumentKind.CERTIFICATE)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "document_download", args=[document.pk]
+    )
+    assert certificates_generate(actor=county_user, result=result) == document
+    text = pdf_text(document.file.read())
+    assert (
+        text.count("当 选 证 书") == 5
+        and "张明同志" in text.replace(" ", "")
+        and "大通回族土族自治县民政局" in text
+    )
