@@ -12,10 +12,31 @@ from .factories import UserFactory, make_region_tree
 # included; the append-only triggers refuse that unless the maintenance flag is on for the flush.
 _original_execute_sql_flush = BaseDatabaseOperations.execute_sql_flush
 
+# Data the migrations ship (rule sets, review departments…), put back after each flush so that a
+# browser test does not leave the next test in its worker without it. tests/test_migrations_seed.py
+# checks that every data migration of ours is listed here.
+SEED_MIGRATIONS = [
+    ("election_admin", "0003_shipped_rulesets", "ship"),
+    ("election_admin", "0005_candidates_support", "ship"),
+    ("election_admin", "0006_supervision_support", "ship"),
+    ("candidates", "0002_seed_lists", "seed"),
+]
+
+
+def reseed_shipped_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for app_label, migration, function in SEED_MIGRATIONS:
+        module = importlib.import_module(f"{apps.get_app_config(app_label).name}.migrations.{migration}")
+        getattr(module, function)(apps, None)
+
 
 def _execute_sql_flush_with_audit_maintenance(self, sql_list):
     with audit_maintenance(self.connection):
         _original_execute_sql_flush(self, sql_list)
+    reseed_shipped_data()
 
 
 BaseDatabaseOperations.execute_sql_flush = _execute_sql_flush_with_audit_maintenance
