@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ballots.choices import BoxKind, ResultStatus, VenueKind
+from ballots.models import BallotBox, Proxy, RoundResult, Venue
 from candidates.choices import CandidateStatus, Outcome
 from candidates.models import (
     Candidate,
@@ -275,8 +277,6 @@ def _candidate_steps(election: Election, today: date) -> list[Step]:
 
 def _result_of(election: Election, round_number: int = 1):
     """The current result of a round (ballots app), or None."""
-    from ballots.models import RoundResult
-
     return (
         RoundResult.objects.filter(election=election, round_number=round_number, is_current=True)
         .order_by("-version")
@@ -287,12 +287,10 @@ def _result_of(election: Election, round_number: int = 1):
 def elected_candidates(election: Election) -> list[Candidate]:
     """The candidates elected in the certified results of the election's rounds (first round and run-off),
     in the order the counting rules list them. Empty until a round is certified."""
-    from ballots.models import RoundResult
-
     ids: list[str] = []
-    results = RoundResult.objects.filter(election=election, is_current=True, status="certified").order_by(
-        "round_number"
-    )
+    results = RoundResult.objects.filter(
+        election=election, is_current=True, status=ResultStatus.CERTIFIED
+    ).order_by("round_number")
     for result in results:
         for entry in (result.outcome or {}).get("decision", {}).get("elected", []):
             person = str(entry.get("person", ""))
@@ -306,9 +304,6 @@ def _ballot_steps(election: Election, today: date | None = None) -> list[Step]:
     """Steps kept by the ballots app: venue, boxes, proxies, ballots, the people elected, the result notice and
     the certificates of election, in the order of the sheet. Certificates of election are not issued by the
     system yet: that step stays missing until they are (add them here)."""
-    from ballots.choices import BoxKind, VenueKind
-    from ballots.models import BallotBox, Proxy, RoundResult, Venue
-
     today = today or timezone.localdate()
     day_status = _open_status(election.election_day, today)
     venues = list(Venue.objects.filter(election=election).order_by("id"))
@@ -353,9 +348,9 @@ def _ballot_steps(election: Election, today: date | None = None) -> list[Step]:
         status=DONE if result is not None else day_status,
     )
     elected = elected_candidates(election)
-    certified = RoundResult.objects.filter(election=election, is_current=True, status="certified").order_by(
-        "-certified_at"
-    )
+    certified = RoundResult.objects.filter(
+        election=election, is_current=True, status=ResultStatus.CERTIFIED
+    ).order_by("-certified_at")
     last_certified = certified.first()
     winners = Step(
         "winners",
