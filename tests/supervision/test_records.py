@@ -96,7 +96,7 @@ def test_every_step_is_listed_in_order_even_with_nothing_recorded(county_user, r
 
 
 def test_ballot_steps_before_and_after_the_count(county_user, township_user, village_clerk, regions):
-    from ballots.services.notices import result_notice_generate
+    from ballots.services.notices import certificates_generate, result_notice_generate
     from ballots.services.results import results_certify, results_compute
     from tests.ballots.helpers import count_village, enter_twice, good_votes
 
@@ -123,6 +123,7 @@ def test_ballot_steps_before_and_after_the_count(county_user, township_user, vil
         today=election.election_day,
     )
     result_notice_generate(actor=township_user, result=result)
+    certificates_generate(actor=county_user, result=result)
     election.refresh_from_db()
     steps = by_key(_ballot_steps(election, TODAY))
     assert steps["ballots"].figures == "issued 14, returned 14, valid 13, invalid 1"
@@ -137,7 +138,7 @@ def test_ballot_steps_before_and_after_the_count(county_user, township_user, vil
     assert steps["result_notice"].status == DONE and steps["result_notice"].figures.startswith(
         "verification code"
     )
-    assert steps["certificates"].status == PENDING
+    assert steps["certificates"].status == DONE and steps["certificates"].on == TODAY
     results = {r.spec.kind: r.is_met for r in targets_on_results(election)}
     assert results == {"woman": True, "young": False, "dual_role": False}  # 王芳 and 陈静; nobody under 36
 

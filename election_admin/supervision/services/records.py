@@ -4,8 +4,8 @@ system — with its date, numbers and names, or printed as missing (缺) when th
 Sources: election_admin (committee, stages, deadlines and their exceptions, turnout), voters (roll,
 publications, objections), candidates (nomination, reviews, official list, withdrawals), this app
 (departure audit, handover, complaints, visits). ballots (venues, boxes, proxies, the
-count and its certified result, the result notice) are read in ``_ballot_steps``; certificates of election
-are not issued by the system yet and print as missing."""
+count and its certified result, the result notice, the certificates of election) are read in
+``_ballot_steps``."""
 
 from __future__ import annotations
 
@@ -302,8 +302,7 @@ def elected_candidates(election: Election) -> list[Candidate]:
 
 def _ballot_steps(election: Election, today: date | None = None) -> list[Step]:
     """Steps kept by the ballots app: venue, boxes, proxies, ballots, the people elected, the result notice and
-    the certificates of election, in the order of the sheet. Certificates of election are not issued by the
-    system yet: that step stays missing until they are (add them here)."""
+    the certificates of election, in the order of the sheet."""
     today = today or timezone.localdate()
     day_status = _open_status(election.election_day, today)
     venues = list(Venue.objects.filter(election=election).order_by("id"))
@@ -360,14 +359,17 @@ def _ballot_steps(election: Election, today: date | None = None) -> list[Step]:
         names=_names([f"{c.voter.name}（{c.get_post_display()}）" for c in elected]),
         status=DONE if last_certified else day_status,
     )
-    notices = Document.objects.filter(
-        kind=DocumentKind.RESULT_NOTICE,
-        subject_type="ballots.roundresult",
-        subject_id__in=[
-            str(pk) for pk in RoundResult.objects.filter(election=election).values_list("pk", flat=True)
-        ],
-    ).order_by("created_at")
-    first_notice = notices.first()
+    result_ids = [
+        str(pk) for pk in RoundResult.objects.filter(election=election).values_list("pk", flat=True)
+    ]
+    documents = list(
+        Document.objects.filter(
+            kind__in=[DocumentKind.RESULT_NOTICE, DocumentKind.CERTIFICATE],
+            subject_type="ballots.roundresult",
+            subject_id__in=result_ids,
+        ).order_by("created_at")
+    )
+    first_notice = next((d for d in documents if d.kind == DocumentKind.RESULT_NOTICE), None)
     notice = Step(
         "result_notice",
         _("Result notice posted"),
@@ -375,7 +377,16 @@ def _ballot_steps(election: Election, today: date | None = None) -> list[Step]:
         figures=_("verification code %(code)s") % {"code": first_notice.short_code} if first_notice else "",
         status=DONE if first_notice else day_status,
     )
-    certificates = Step("certificates", _("Certificates of election issued"), status=day_status)
+    first_certificates = next((d for d in documents if d.kind == DocumentKind.CERTIFICATE), None)
+    certificates = Step(
+        "certificates",
+        _("Certificates of election issued"),
+        on=timezone.localtime(first_certificates.created_at).date() if first_certificates else None,
+        figures=_("verification code %(code)s") % {"code": first_certificates.short_code}
+        if first_certificates
+        else "",
+        status=DONE if first_certificates else day_status,
+    )
     return [venue, ballot_boxes, proxies, ballots, winners, notice, certificates]
 
 
