@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -386,13 +386,3 @@ def result_reasons(result: RoundResult) -> list[dict]:
         reasons.extend(post.get("reasons", []))
     reasons.extend(decision.get("reasons", []))
     return reasons
-
-
-__all__ = [
-    "PermissionDenied",
-    "current_result",
-    "result_reasons",
-    "results_certify",
-    "results_compute",
-    "round_totals",
-]
