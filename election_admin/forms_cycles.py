@@ -99,10 +99,12 @@ class StageAdvanceForm(forms.Form):
 
     def __init__(self, *args, election, **kwargs):
         super().__init__(*args, **kwargs)
+        # Results are certified on the count's results page, which checks the figures and asks about
+        # open serious complaints first; this general form never offers that step.
         self.fields["to_stage"].choices = [
             (stage, Stage(stage).label)
             for stage in cal.ALL_STAGES
-            if cal.can_transition(election.stage, stage)
+            if cal.can_transition(election.stage, stage) and stage != Stage.RESULTS_CERTIFIED
         ]
 
 

@@ -506,3 +506,15 @@ def test_demo_cycle_is_spread_over_stages_and_idempotent(county_user, regions):
     assert demo_cycle_create(county_user=county_user).pk == cycle.pk
     assert Cycle.objects.count() == 1
     assert_counters_match_elections()
+
+
+def test_results_are_not_certified_through_the_general_stage_form(regions, county_user):
+    """Certification goes through the count's results page (figures and serious complaints checked)."""
+    from election_admin.forms_cycles import StageAdvanceForm
+
+    cycle = open_datong_cycle(county_user, regions)
+    election = cycle.elections.first()
+    election.stage = Stage.VOTING_DONE
+    form = StageAdvanceForm({"to_stage": Stage.RESULTS_CERTIFIED}, election=election)
+    assert Stage.RESULTS_CERTIFIED not in dict(form.fields["to_stage"].choices)
+    assert not form.is_valid()
