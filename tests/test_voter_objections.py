@@ -206,3 +206,34 @@ def test_exclusion_needs_a_valid_id(township_user, published):
         )
     assert "proposed_id_number" in error.value.message_dict
     assert Objection.objects.count() == 0
+
+
+def test_overdue_objections_show_on_the_dashboard(
+    client, township_user, county_user, neighbour_county_user, published
+):
+    from election_admin.models import Region
+    from election_admin.selectors_dashboard import dashboard_extensions_apply
+    from voters.dashboard import dashboard_extension
+
+    voter = Voter.objects.get(name="马成林")
+    objection = objection_file(
+        actor=township_user, election=published, kind="inclusion", filed_by="王五", grounds="x", voter=voter
+    )
+    later = objection.due_on + timedelta(days=2)
+    county = Region.objects.get(code="630121")
+    panel = dashboard_extension(user=county_user, region=county, today=later, elections=[published])
+    assert panel["total"] == 1
+    assert panel["rows"][0]["days_late"] == 2
+    assert any("past the answer time" in flag for flag in published.flags)
+    assert (
+        dashboard_extension(
+            user=neighbour_county_user, region=Region.objects.get(code="630123"), today=later, elections=[]
+        )
+        is None
+    )
+    panels = dashboard_extensions_apply(user=county_user, region=county, today=later, elections=[])
+    assert any(p["template"] == "voters/dashboard/_objections_panel.html" for p in panels)
+    from django.template.loader import render_to_string
+
+    html = render_to_string(panel["template"], {"panel": panel})
+    assert published.region.name in html

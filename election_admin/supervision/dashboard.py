@@ -45,7 +45,7 @@ def _annotate(user, elections: list, serious: list[dict], today: date) -> None:
             and election.next_deadline_on < today
         ):
             flags.append(handover_label)
-        election.flags = flags
+        election.flags = [*getattr(election, "flags", []), *flags]
 
 
 def _panel(user, region: Region, serious: list[dict], today: date) -> dict | None:
