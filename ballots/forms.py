@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BoxKind, VenueKind
+from .choices import BoxKind, StaffRole, VenueKind
 
 FIGURE_FIELDS = {
     "voted": _("Voters who voted"),
@@ -63,3 +63,36 @@ class CertifyForm(forms.Form):
     despite_complaints = forms.BooleanField(
         label=_("Certify despite the open serious complaints"), required=False
     )
+
+
+def _last4() -> forms.CharField:
+    return forms.CharField(
+        label=_("Last 4 characters of the ID number"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+
+class CountStaffForm(forms.Form):
+    """An announcer, teller or scrutineer: a voter on the roll, found by name and the ID's last four."""
+
+    role = forms.ChoiceField(label=_("Duty"), choices=StaffRole.choices)
+    name = forms.CharField(label=_("Full name"), max_length=30)
+    id_last4 = _last4()
+    box = forms.ModelChoiceField(label=_("Ballot box"), queryset=None, required=False)
+
+    def __init__(self, *args, boxes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["box"].queryset = boxes
+
+
+class ProxyForm(forms.Form):
+    """A proxy vote: the voter and the proxy, each found on the roll by name and the ID's last four."""
+
+    principal_name = forms.CharField(label=_("Voter's name"), max_length=30)
+    principal_last4 = _last4()
+    proxy_name = forms.CharField(label=_("Proxy's name"), max_length=30)
+    proxy_last4 = _last4()
+    relation = forms.CharField(label=_("Relation to the voter"), max_length=30)
+    filed_on = forms.DateField(label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -100,3 +100,17 @@ def comparison_rows(sheet: TallySheet, lines: list[VoteLine]) -> list[dict]:
 
 def results_of(election: Election) -> list[RoundResult]:
     return list(RoundResult.objects.filter(election=election).order_by("round_number", "-version"))
+
+
+def roll_voter(user, election: Election, name: str, last4: str):
+    """The one voter of the election's roll the user may see with this name and ID ending, or None."""
+    from voters.models import Voter
+    from voters.services.rolls import roll_for_election
+
+    ref = roll_for_election(election)
+    found = list(
+        Voter.objects.visible_to(user)
+        .filter(**ref.filter_kwargs(), name=name.strip(), id_masked__endswith=last4.strip().upper())
+        .order_by("id")[:2]
+    )
+    return found[0] if len(found) == 1 else None

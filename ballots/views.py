@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from election_admin.models import Election
@@ -16,12 +18,12 @@ from election_admin.views_cycles import apply_validation_error
 
 from . import selectors
 from .choices import FIGURES, SheetStatus
-from .forms import BoxForm, CertifyForm, ComputeForm, ResolveForm, TallyForm
+from .forms import BoxForm, CertifyForm, ComputeForm, CountStaffForm, ProxyForm, ResolveForm, TallyForm
 from .models import BallotBox, RoundResult, TallySheet, Venue
 from .services import notices as notice_services
 from .services import results as result_services
 from .services.common import may_enter, may_supervise
-from .services.election_day import ballot_box_create, venue_create
+from .services.election_day import ballot_box_create, count_staff_add, proxy_file, venue_create
 from .services.notices import result_notice_existing
 from .services.tally import TallyConflict, entry_values, tally_entry_save, tally_resolve
 
@@ -55,6 +57,83 @@ def election_day(request, election_id: int):
     context = {"election": election, "form": form, "may_enter": may_enter(request.user)}
     context.update(selectors.election_day_overview(request.user, election))
     return render(request, "ballots/election_day.html", context)
+
+
+NOT_ON_ROLL = _lazy("No one on this election's roll has that name and ID ending.")
+
+
+@login_required
+def count_staff_create(request, election_id: int):
+    """Add an announcer, teller or scrutineer from the roll; the service refuses candidates' sides."""
+    election = _election(request, election_id)
+    if not may_enter(request.user):
+        raise PermissionDenied
+    boxes = BallotBox.objects.visible_to(request.user).filter(election=election).order_by("id")
+    form = CountStaffForm(request.POST or None, boxes=boxes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        voter = selectors.roll_voter(request.user, election, data["name"], data["id_last4"])
+        if voter is None:
+            form.add_error(None, NOT_ON_ROLL)
+        else:
+            try:
+                count_staff_add(
+                    actor=request.user,
+                    election=election,
+                    role=data["role"],
+                    name=voter.name,
+                    voter=voter,
+                    box=data["box"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Count staff recorded."))
+                return redirect("ballots_election_day", election.pk)
+    return render(
+        request,
+        "ballots/staff_form.html",
+        {"election": election, "form": form, "title": _("Add count staff"), "testid": "staff-form"},
+    )
+
+
+@login_required
+def proxy_create(request, election_id: int):
+    """File a proxy vote: the voter and the proxy found on the roll by name and the ID's last four."""
+    election = _election(request, election_id)
+    if not may_enter(request.user):
+        raise PermissionDenied
+    form = ProxyForm(request.POST or None, initial={"filed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        principal = selectors.roll_voter(
+            request.user, election, data["principal_name"], data["principal_last4"]
+        )
+        proxy = selectors.roll_voter(request.user, election, data["proxy_name"], data["proxy_last4"])
+        if principal is None:
+            form.add_error("principal_name", NOT_ON_ROLL)
+        if proxy is None:
+            form.add_error("proxy_name", NOT_ON_ROLL)
+        if principal is not None and proxy is not None:
+            try:
+                proxy_file(
+                    actor=request.user,
+                    election=election,
+                    principal=principal,
+                    proxy=proxy,
+                    relation=data["relation"],
+                    filed_on=data["filed_on"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Proxy vote filed."))
+                return redirect("ballots_election_day", election.pk)
+    return render(
+        request,
+        "ballots/staff_form.html",
+        {"election": election, "form": form, "title": _("File a proxy vote"), "testid": "proxy-form"},
+    )
 
 
 @login_required
