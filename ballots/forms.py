@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import BoxKind, StaffRole, VenueKind
+from .counting.inputs import WRITE_IN_PREFIX, is_write_in, write_in_key
 
 FIGURE_FIELDS = {
     "voted": _("Voters who voted"),
@@ -30,8 +31,34 @@ def _number(label) -> forms.IntegerField:
     )
 
 
+WRITE_IN_ROWS = 2
+
+
+def _posts(lines) -> list[tuple[str, str]]:
+    posts: dict[str, str] = {}
+    for line in lines:
+        posts.setdefault(line.post, line.post_label)
+    return list(posts.items())
+
+
+def write_in_initial(lines, values: dict) -> dict:
+    """Initial values of the write-in rows (另选他人) from stored votes keyed ``post|write_in:name``."""
+    initial: dict = {}
+    for post, _label in _posts(lines):
+        found = [
+            (k.partition("|")[2], v)
+            for k, v in values.items()
+            if k.startswith(f"{post}|") and is_write_in(k.partition("|")[2])
+        ]
+        for n, (person, count) in enumerate(found):
+            initial[f"wi_{post}_{n}_name"] = person[len(WRITE_IN_PREFIX) :]
+            initial[f"wi_{post}_{n}_votes"] = count
+    return initial
+
+
 class TallyForm(forms.Form):
-    """The figures and one field per candidate line, all blank until typed."""
+    """The figures and one field per candidate line, all blank until typed; then a few write-in rows
+    (另选他人: a name and its votes) per post."""
 
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -42,12 +69,47 @@ class TallyForm(forms.Form):
             self.fields[name] = _number(label)
         for line in self.lines:
             self.fields[line.field] = _number(f"{line.post_label} · {line.name}")
+        self.write_in_rows = []
+        for post, post_label in _posts(self.lines):
+            given = [*self.initial, *self.data]
+            used = sum(1 for key in given if key.startswith(f"wi_{post}_") and key.endswith("_name"))
+            for n in range(max(WRITE_IN_ROWS, used + 1)):
+                name_field, votes_field = f"wi_{post}_{n}_name", f"wi_{post}_{n}_votes"
+                self.fields[name_field] = forms.CharField(
+                    label=_("%(post)s · written-in name") % {"post": post_label},
+                    max_length=30,
+                    required=False,
+                )
+                self.fields[votes_field] = forms.IntegerField(
+                    label=_("%(post)s · votes for the written-in name") % {"post": post_label},
+                    min_value=0,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off", "min": 0}),
+                )
+                self.write_in_rows.append((post, name_field, votes_field))
+
+    def clean(self):
+        cleaned = super().clean()
+        for _post, name_field, votes_field in self.write_in_rows:
+            name = " ".join((cleaned.get(name_field) or "").split())
+            votes = cleaned.get(votes_field)
+            if name and votes is None:
+                self.add_error(votes_field, _("Enter the votes for this name."))
+            elif votes and not name:
+                self.add_error(name_field, _("Enter the name written in."))
+        return cleaned
 
     def figures(self) -> dict:
         return {name: self.cleaned_data[name] for name in FIGURE_FIELDS}
 
     def votes(self) -> dict:
-        return {line.key: self.cleaned_data[line.field] for line in self.lines}
+        votes = {line.key: self.cleaned_data[line.field] for line in self.lines}
+        for post, name_field, votes_field in self.write_in_rows:
+            name = " ".join((self.cleaned_data.get(name_field) or "").split())
+            if name and self.cleaned_data.get(votes_field):
+                key = f"{post}|{write_in_key(name)}"
+                votes[key] = votes.get(key, 0) + self.cleaned_data[votes_field]
+        return votes
 
 
 class ResolveForm(TallyForm):

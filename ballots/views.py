@@ -18,7 +18,16 @@ from election_admin.views_cycles import apply_validation_error
 
 from . import selectors
 from .choices import FIGURES, SheetStatus
-from .forms import BoxForm, CertifyForm, ComputeForm, CountStaffForm, ProxyForm, ResolveForm, TallyForm
+from .forms import (
+    BoxForm,
+    CertifyForm,
+    ComputeForm,
+    CountStaffForm,
+    ProxyForm,
+    ResolveForm,
+    TallyForm,
+    write_in_initial,
+)
 from .models import BallotBox, RoundResult, TallySheet, Venue
 from .services import notices as notice_services
 from .services import results as result_services
@@ -179,6 +188,7 @@ def tally_entry(request, box_id: int):
         if mine is not None:
             initial.update({name: getattr(mine, name) for name in FIGURES})
             initial.update({line.field: mine.votes.get(line.key, 0) for line in lines})
+            initial.update(write_in_initial(lines, mine.votes))
         form = TallyForm(initial=initial, lines=lines)
     stored = []
     if conflict is not None:
@@ -211,6 +221,7 @@ def tally_compare(request, sheet_id: int):
     agreed = {row["key"]: row["values"][0] for row in rows if row["values"] and not row["differs"]}
     initial = {name: agreed.get(name) for name in FIGURES}
     initial.update({line.field: agreed.get(line.key) for line in lines})
+    initial.update(write_in_initial(lines, {k: v for k, v in agreed.items() if v}))
     form = ResolveForm(request.POST or None, initial=initial, lines=lines)
     if request.method == "POST":
         if not may_resolve:

@@ -107,3 +107,25 @@ def test_main_flow_through_the_pages(
     notice = Document.objects.get(kind=DocumentKind.RESULT_NOTICE)
     page = client.get(reverse("ballots_results", args=[election.pk])).content.decode()
     assert reverse("document_download", args=[notice.pk]) in page
+
+
+def test_write_in_lines_on_the_entry_form(client, village, township_user, village_clerk):
+    """另选他人: a name written in with its votes is saved under its write-in key and shown again."""
+    box = village.boxes[0]
+    url = reverse("ballots_tally_entry", args=[box.pk])
+    votes = good_votes(village)
+    data = {**_post_data(village, votes), "wi_member_0_name": " 孙  伟 ", "wi_member_0_votes": "3"}
+    client.force_login(township_user)
+    page = client.get(url).content.decode()
+    assert 'name="wi_member_0_name"' in page and 'name="wi_chair_1_votes"' in page
+    assert client.post(url, data).status_code == 302
+    entry = TallySheet.objects.get(box=box).entries.get()
+    assert entry.votes["member|write_in:孙 伟"] == 3
+    page = client.get(url).content.decode()
+    assert 'value="孙 伟"' in page
+    missing = {**_post_data(village, votes), "wi_chair_0_name": "郑丽", "expected_version": entry.version}
+    assert client.post(url, missing).status_code == 200
+    client.force_login(village_clerk)
+    assert client.post(url, data).status_code == 302
+    sheet = TallySheet.objects.get(box=box)
+    assert sheet.status == SheetStatus.AGREED and sheet.votes["member|write_in:孙 伟"] == 3
