@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "election_admin.context_processors.navigation",
+                "election_admin.health.broker_status",
             ],
         },
     },

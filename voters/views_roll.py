@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from election_admin.health import task_enqueue
 from election_admin.services import jobs as job_services
 from election_admin.views_cycles import apply_validation_error
 
@@ -201,7 +202,9 @@ def voter_cards(request, election_id: int):
             params={"election_id": election.pk},
         )
         job_id, user_id = job.pk, request.user.pk
-        transaction.on_commit(lambda: voter_cards_task.delay(job_id, election.pk, user_id))
+        transaction.on_commit(
+            lambda: task_enqueue(voter_cards_task, job_id, election.pk, user_id, job_id=job_id)
+        )
     return redirect("job_detail", pk=job.pk)
 
 

@@ -211,9 +211,10 @@ def cycle_open(
     )
     Cycle.objects.filter(pk=cycle.pk).update(job=job)
     cycle.job = job
+    from ..health import task_enqueue
     from ..tasks import cycle_populate_task
 
-    transaction.on_commit(lambda: cycle_populate_task.delay(job.pk))
+    transaction.on_commit(lambda: task_enqueue(cycle_populate_task, job.pk, job_id=job.pk))
     return cycle
 
 

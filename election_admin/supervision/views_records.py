@@ -289,12 +289,17 @@ def report_list(request, code: str):
     if request.method == "POST":
         if not report_services.weekly_report_may_make(request.user, region):
             raise PermissionDenied(_("County bureaus and above make the weekly report of their area."))
+        from ..health import task_enqueue
         from .tasks import weekly_report_task
 
         today = timezone.localdate()
         with transaction.atomic():
             job = job_create(actor=request.user, kind="weekly_report", region=region, total=1)
-            transaction.on_commit(lambda: weekly_report_task.delay(region.code, today.isoformat(), job.pk))
+            transaction.on_commit(
+                lambda: task_enqueue(
+                    weekly_report_task, region.code, today.isoformat(), job.pk, job_id=job.pk
+                )
+            )
         return redirect("job_detail", pk=job.pk)
     reports = (
         WeeklyReport.objects.visible_to(request.user)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from election_admin.health import task_enqueue
 from election_admin.models import DocumentKind, Election
 from election_admin.services import jobs as job_services
 from election_admin.services.documents import document_store
@@ -410,7 +411,7 @@ def roll_import_upload(*, actor, election: Election, upload) -> tuple[RollImport
     from ..tasks import roll_import_check_task
 
     import_id, job_id = roll_import.pk, job.pk
-    transaction.on_commit(lambda: roll_import_check_task.delay(import_id, job_id))
+    transaction.on_commit(lambda: task_enqueue(roll_import_check_task, import_id, job_id, job_id=job_id))
     return roll_import, True
 
 
