@@ -93,6 +93,7 @@ EVENT_TYPES: dict[str, str] = {
     "proxy.filed": _("Proxy vote filed"),
     "tally.entered": _("Tally sheet entered"),
     "tally.resolved": _("Tally sheet difference resolved"),
+    "tally_report.made": _("Tally report made"),
     "results.computed": _("Results computed"),
     "results.certified": _("Results certified"),
     "results.corrected": _("Certified results corrected"),

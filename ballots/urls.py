@@ -6,6 +6,7 @@ urlpatterns = [
     path("elections/<int:election_id>/election-day/", views.election_day, name="ballots_election_day"),
     path("elections/<int:election_id>/count-staff/add/", views.count_staff_create, name="ballots_staff_add"),
     path("elections/<int:election_id>/proxies/add/", views.proxy_create, name="ballots_proxy_add"),
+    path("elections/<int:election_id>/tally-report/", views.tally_report, name="ballots_tally_report"),
     path("ballot-boxes/<int:box_id>/tally/", views.tally_entry, name="ballots_tally_entry"),
     path("tally-sheets/<int:sheet_id>/compare/", views.tally_compare, name="ballots_tally_compare"),
     path("elections/<int:election_id>/results/", views.results, name="ballots_results"),

@@ -344,3 +344,20 @@ def certificates(request, result_id: int):
             messages.error(request, message)
         return redirect("ballots_results", result.election_id)
     return redirect("document_download", document.pk)
+
+
+@login_required
+@require_POST
+def tally_report(request, election_id: int):
+    """Make the election's tally report in the background; the job page links the workbook."""
+    from django.db import transaction
+
+    from election_admin.services.jobs import job_create
+
+    from .tasks import tally_report_task
+
+    election = _election(request, election_id)
+    with transaction.atomic():
+        job = job_create(actor=request.user, kind="tally_report", region=election.region, total=1)
+        transaction.on_commit(lambda: tally_report_task.delay(election.pk, job.pk))
+    return redirect("job_detail", pk=job.pk)

@@ -24,6 +24,7 @@ BALLOTS_OUT_OF_AREA = {
     ("ballots_election_day", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
     ("ballots_staff_add", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
     ("ballots_proxy_add", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
+    ("ballots_tally_report", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
     ("ballots_results", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
     ("ballots_results_compute", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
     ("ballots_tally_entry", "box_id"): lambda c: huangyuan_ballot_objects(c)["hy_box"].pk,
