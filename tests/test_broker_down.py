@@ -17,9 +17,10 @@ BANNER = 'data-testid="tasks-delayed"'
 
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(settings, monkeypatch):
     """A broker nobody listens on, and the app not eager (as in production)."""
     settings.CELERY_BROKER_URL = UNUSED_BROKER
+    monkeypatch.setenv("CELERY_BROKER_URL", UNUSED_BROKER)  # Celery's conf prefers the environment
     saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool)
     app.conf.broker_url = UNUSED_BROKER
     app._pool = app.amqp._producer_pool = None  # connections made from the unused address
