@@ -352,6 +352,7 @@ def tally_report(request, election_id: int):
     """Make the election's tally report in the background; the job page links the workbook."""
     from django.db import transaction
 
+    from election_admin.health import task_enqueue
     from election_admin.services.jobs import job_create
 
     from .tasks import tally_report_task
@@ -359,5 +360,5 @@ def tally_report(request, election_id: int):
     election = _election(request, election_id)
     with transaction.atomic():
         job = job_create(actor=request.user, kind="tally_report", region=election.region, total=1)
-        transaction.on_commit(lambda: tally_report_task.delay(election.pk, job.pk))
+        transaction.on_commit(lambda: task_enqueue(tally_report_task, election.pk, job.pk, job_id=job.pk))
     return redirect("job_detail", pk=job.pk)
