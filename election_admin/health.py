@@ -89,7 +89,8 @@ def task_enqueue(task, *args, job_id: int | None = None) -> bool:
             job_message(
                 job_id=job_id,
                 message=_(
-                    "Waiting: the background-task service is unreachable; the job will start once it is back."
+                    "Not started: the background-task service is unreachable. Request it again once the delay "
+                    "notice at the top of the page is gone."
                 ),
             )
         return False
