@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "candidates",
     "ballots",
     "election_admin.supervision",
+    "election_admin.reporting",
+    "election_admin.returns",
 ]
 
 MIDDLEWARE = [

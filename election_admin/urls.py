@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("ballots.urls")),
     path("", include("candidates.urls")),
     path("supervision/", include("election_admin.supervision.urls")),
+    path("statistics/", include("election_admin.reporting.urls")),
+    path("returns/", include("election_admin.returns.urls")),
     path("documents/<int:pk>/download/", views_documents.document_download, name="document_download"),
     path("verify/<str:short_code>/", views_documents.document_verify, name="document_verify"),
     path("audit/", include("audit.urls")),

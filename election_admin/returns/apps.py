@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReturnsConfig(AppConfig):
+    """逐级上报 — statistics returns submitted up the hierarchy, reviewed, sent back or accepted."""
+
+    name = "election_admin.returns"
+    label = "returns"
+    verbose_name = _("Statistics returns")
+    default_auto_field = "django.db.models.BigAutoField"
