@@ -10,6 +10,7 @@ Exit status 1 when any target is missed, 2 when a benchmark could not run.
 
 import argparse
 import importlib
+import inspect
 import os
 import sys
 import time
@@ -22,14 +23,22 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
-# name → (module, how to call its run())
-BENCHMARKS = {
-    "regions": ("bench_regions", lambda m, url: m.run(url)),
-    "dashboard": ("bench_dashboard", lambda m, url: m.run(url)),
-    "import_parse": ("bench_import_parse", lambda m, url: m.run()),
-    "voter_import": ("bench_voter_import", lambda m, url: m.run(url)),
-    "counting": ("bench_counting", lambda m, url: m.run()),
-}
+
+# Every bench/bench_<name>.py with a run() is a benchmark: run(database_url) when its first parameter
+# is named database_url, run() otherwise (no database needed). Each returns a list of figures
+# {"name", "value", "unit", "target", "passed"}. Dropping a new file in bench/ adds it to the table.
+def _discover() -> dict[str, str]:
+    return {
+        path.stem.removeprefix("bench_"): path.stem for path in sorted((ROOT / "bench").glob("bench_*.py"))
+    }
+
+
+BENCHMARKS = _discover()
+
+
+def _call(module, url: str) -> list[dict]:
+    parameters = list(inspect.signature(module.run).parameters)
+    return module.run(url) if parameters[:1] == ["database_url"] else module.run()
 
 
 def _result(figure: dict) -> str:
@@ -58,7 +67,7 @@ def main() -> int:
     rows: list[tuple[str, dict]] = []
     broken: list[str] = []
     for name in chosen:
-        module_name, call = BENCHMARKS[name]
+        module_name = BENCHMARKS[name]
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
@@ -69,7 +78,7 @@ def main() -> int:
         started = time.perf_counter()
         print(f"→ {name} …", flush=True)
         try:
-            figures = call(module, args.database_url)
+            figures = _call(module, args.database_url)
         except Exception:  # noqa: BLE001 - reported in the table, the others still run
             broken.append(f"{name}: {traceback.format_exc(limit=3)}")
             continue
