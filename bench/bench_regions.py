@@ -18,59 +18,23 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch import Figure, ScratchDatabase, is_postgresql  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = REPO_ROOT.parent / "shared" / "data" / "regions"
 SCRATCH_DATABASE = "bench_regions"
 TARGET_SECONDS = 120.0
-POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}
-
-Figure = dict[str, Any]
-
-
-def is_postgresql(database_url: str) -> bool:
-    return urlsplit(database_url).scheme in POSTGRES_SCHEMES
-
-
-def _scratch_url(database_url: str) -> str:
-    return urlsplit(database_url)._replace(path=f"/{SCRATCH_DATABASE}").geturl()
-
-
-def _admin_url(database_url: str) -> str:
-    """A database to connect to while dropping and creating the scratch one."""
-    parts = urlsplit(database_url)
-    if parts.path.strip("/") in ("", SCRATCH_DATABASE):
-        parts = parts._replace(path="/postgres")
-    return parts.geturl()
-
-
-def _execute_autocommit(database_url: str, *statements: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(_admin_url(database_url))
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    finally:
-        connection.close()
 
 
 def recreate_scratch_database(database_url: str) -> str:
     """Drop ``bench_regions`` (closing its sessions) and create it empty; answers its URL."""
-    _execute_autocommit(
-        database_url,
-        f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)",
-        f"CREATE DATABASE {SCRATCH_DATABASE}",
-    )
-    return _scratch_url(database_url)
+    return ScratchDatabase(database_url, SCRATCH_DATABASE).recreate()
 
 
 def drop_scratch_database(database_url: str) -> None:
-    _execute_autocommit(database_url, f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)")
+    ScratchDatabase(database_url, SCRATCH_DATABASE).drop()
 
 
 def _worker(path: str) -> None:
@@ -205,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    print(f"Loading {options.path} into {_scratch_url(options.database_url)} (first load, then a re-run) …")
+    print(
+        f"Loading {options.path} into {ScratchDatabase(options.database_url, SCRATCH_DATABASE).url} (first load, then a re-run) …"
+    )
     figures = run(options.database_url, options.path, keep=options.keep)
     print(format_table(figures))
     return 0 if all(figure["passed"] is not False for figure in figures) else 1
