@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,4 +15,6 @@ urlpatterns = [
     ),
     path("results/<int:result_id>/certify/", views.results_certify, name="ballots_results_certify"),
     path("results/<int:result_id>/certificates/", views.certificates, name="ballots_certificates"),
+    path("", include("ballots.urls_board")),
+    path("", include("ballots.urls_area")),
 ]

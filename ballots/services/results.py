@@ -24,6 +24,7 @@ from voters.services.rolls import roll_for_election
 
 from ..choices import FIGURES, FIRST_ROUND, RUNOFF_ROUND, ResultStatus, SheetStatus
 from ..models import BallotBox, RoundResult, TallySheet
+from ..signals import result_certified
 from .common import lock_election, require_entry, require_supervisor
 
 ACTIVE_VOTER = ("registered", "restored")
@@ -369,6 +370,12 @@ def results_certify(
         },
     )
     transaction.on_commit(lambda: _enqueue_notice(result.pk))
+    # Listeners (the statistics of the people elected) run after the commit; a failing listener is
+    # logged, never undoes the certification.
+    transaction.on_commit(
+        lambda: result_certified.send(sender=RoundResult, result=result, election=result.election),
+        robust=True,
+    )
     return result
 
 
