@@ -97,6 +97,11 @@ EVENT_TYPES: dict[str, str] = {
     "results.computed": _("Results computed"),
     "results.certified": _("Results certified"),
     "results.corrected": _("Certified results corrected"),
+    # returns up the hierarchy (逐级上报)
+    "return.submitted": _("Return submitted"),
+    "return.resubmitted": _("Return re-submitted"),
+    "return.sent_back": _("Return sent back"),
+    "return.accepted": _("Return accepted"),
 }
 
 
