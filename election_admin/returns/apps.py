@@ -9,3 +9,12 @@ class ReturnsConfig(AppConfig):
     label = "returns"
     verbose_name = _("Statistics returns")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The progress dashboards show who has and has not reported through this hook, without importing
+        # this app.
+        from election_admin.selectors_dashboard import register_dashboard_extension
+
+        from .dashboard import dashboard_extension
+
+        register_dashboard_extension(dashboard_extension)

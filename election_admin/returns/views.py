@@ -1,0 +1,239 @@
+"""Pages of the returns (逐级上报): the cycles, one region's return and the returns below it (who has and
+has not reported), one version with its history and the submit / review forms, and a printable copy."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from election_admin.choices import RegionLevel
+from election_admin.models import Cycle, Region
+from election_admin.views_cycles import apply_validation_error
+
+from . import services
+from .choices import ReturnStatus
+from .figures import live_figures, live_labels
+from .forms import ReviewForm, SubmitForm
+from .models import Return, ReturnEvent
+from .selectors import (
+    children_states,
+    current_return,
+    may_open_returns,
+    may_review,
+    may_submit,
+    region_reports_in_cycle,
+    visible_cycles,
+)
+from .snapshot import differences, figure_rows
+
+
+def _require_returns_user(user) -> None:
+    if not may_open_returns(user):
+        raise PermissionDenied(_("Township staff and the bureaus above use the returns."))
+
+
+def _labels(stored: dict) -> dict:
+    """The stored labels, overridden by today's (in the page's language) where the statistics app has them."""
+    return {**stored, **live_labels()}
+
+
+def _snapshot_context(ret: Return | None) -> dict:
+    """The submitted figures and, for the current version, what changed since (the difference table)."""
+    if ret is None:
+        return {"rows": [], "changes": []}
+    labels = _labels(ret.figure_labels)
+    rows = figure_rows(ret.figures, labels)
+    changes = []
+    if ret.is_current:
+        changes = differences(ret.figures, live_figures(ret.region, ret.cycle), labels)
+    return {"rows": rows, "changes": changes}
+
+
+def _children_context(cycle: Cycle, region: Region, current: Return | None) -> dict:
+    states = children_states(cycle, region)
+    rested_on = {ref["region"]: ref["version"] for ref in (current.children if current else [])}
+    for state in states:
+        state.newer_than_rested_on = bool(
+            current
+            and state.current
+            and state.region.code in rested_on
+            and rested_on[state.region.code] != state.current.version
+        )
+    counts = {
+        "total": len(states),
+        "accepted": sum(1 for s in states if s.status == ReturnStatus.ACCEPTED),
+        "submitted": sum(1 for s in states if s.status == ReturnStatus.SUBMITTED),
+        "sent_back": sum(1 for s in states if s.status == ReturnStatus.SENT_BACK),
+        "not_reported": sum(1 for s in states if not s.has_reported),
+    }
+    return {
+        "children": states,
+        "counts": counts,
+        "not_reported": [s for s in states if not s.has_reported],
+        "missing_now": [s for s in states if not s.is_accepted],
+    }
+
+
+def _submit(request, cycle: Cycle, region: Region, form: SubmitForm):
+    """Handle a posted submit form: the redirect on success, None when the form shows errors."""
+    if not form.is_valid():
+        return None
+    try:
+        ret, created = services.return_submit(
+            actor=request.user, cycle=cycle, region=region, **form.cleaned_data
+        )
+    except ValidationError as error:
+        apply_validation_error(form, error)
+        return None
+    if created:
+        messages.success(
+            request,
+            _("Return submitted (version %(version)s); it awaits review by the bureau above.")
+            % {"version": ret.version},
+        )
+    else:
+        messages.info(
+            request, _("The figures have not changed since this return was submitted: nothing new.")
+        )
+    return redirect("returns_detail", pk=ret.pk)
+
+
+@login_required
+def home(request):
+    """The cycles of the user's area with their own return's status and a link to the returns below."""
+    user = request.user
+    _require_returns_user(user)
+    cycles = list(visible_cycles(user))
+    own = {}
+    if user.region_id:
+        own = {
+            r.cycle_id: r
+            for r in Return.objects.filter(region_id=user.region_id, is_current=True, cycle__in=cycles)
+        }
+    rows = [
+        {"cycle": cycle, "code": user.region_id or cycle.region_id, "own": own.get(cycle.pk)}
+        for cycle in cycles
+    ]
+    return render(request, "returns/home.html", {"rows": rows})
+
+
+@login_required
+def region_returns(request, cycle_id: int, code: str):
+    """One region in one cycle: its own return (submit it here) and the returns of the regions below it."""
+    user = request.user
+    cycle = get_object_or_404(Cycle.objects.visible_to(user).select_related("region"), pk=cycle_id)
+    region = get_object_or_404(Region.objects.visible_to(user).select_related("parent"), code=code)
+    if not (region.code.startswith(cycle.region_id) or cycle.region_id.startswith(region.code)):
+        raise Http404
+    _require_returns_user(user)
+    reports = region_reports_in_cycle(region, cycle)
+    current = current_return(cycle, region) if reports else None
+    can_submit = reports and may_submit(user, region)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_submit:
+            raise PermissionDenied(_("Only the region's own office submits its return."))
+        response = _submit(request, cycle, region, form)
+        if response is not None:
+            return response
+    context = {
+        "cycle": cycle,
+        "region": region,
+        "reports": reports,
+        "current": current,
+        "can_submit": can_submit,
+        "form": form,
+        **_snapshot_context(current),
+        **_children_context(cycle, region, current),
+    }
+    context["show_submit"] = can_submit and (
+        current is None or current.status == ReturnStatus.SENT_BACK or bool(context["changes"])
+    )
+    context["may_review_children"] = any(may_review(user, s.region) for s in context["children"][:1])
+    return render(request, "returns/region.html", context)
+
+
+@login_required
+def return_detail(request, pk: int):
+    """One version of a return: the frozen figures, the difference with today's, the history of every
+    version, and the forms of whoever may act on it (re-submit; accept or send back)."""
+    user = request.user
+    _require_returns_user(user)
+    ret = get_object_or_404(
+        Return.objects.visible_to(user).select_related(
+            "cycle", "region__parent", "submitted_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+    can_submit = ret.is_current and may_submit(user, ret.region)
+    can_review = ret.is_open_for_review and may_review(user, ret.region)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    submit_form = SubmitForm(request.POST if action == "submit" else None)
+    review_form = ReviewForm(request.POST if action in ("accept", "send_back") else None)
+    if action == "submit":
+        if not can_submit:
+            raise PermissionDenied(_("Only the region's own office submits its return."))
+        response = _submit(request, ret.cycle, ret.region, submit_form)
+        if response is not None:
+            return response
+    elif action in ("accept", "send_back"):
+        if not may_review(user, ret.region):
+            raise PermissionDenied(_("Only the bureau of the region above reviews a return."))
+        if review_form.is_valid():
+            service = services.return_accept if action == "accept" else services.return_send_back
+            try:
+                service(actor=user, return_obj=ret, comment=review_form.cleaned_data["comment"])
+            except ValidationError as error:
+                apply_validation_error(review_form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Return accepted.") if action == "accept" else _("Return sent back with your comment."),
+                )
+                return redirect("returns_detail", pk=ret.pk)
+    elif action:
+        raise PermissionDenied
+    snapshot = _snapshot_context(ret)
+    versions = list(
+        Return.objects.filter(cycle=ret.cycle, region=ret.region).select_related(
+            "submitted_by", "reviewed_by"
+        )
+    )
+    events = list(
+        ReturnEvent.objects.filter(return_obj__cycle=ret.cycle, return_obj__region=ret.region)
+        .select_related("actor", "return_obj")
+        .order_by("at", "id")
+    )
+    context = {
+        "ret": ret,
+        "cycle": ret.cycle,
+        "region": ret.region,
+        "versions": versions,
+        "events": events,
+        "can_submit": can_submit,
+        "show_submit": can_submit and (ret.status == ReturnStatus.SENT_BACK or bool(snapshot["changes"])),
+        "can_review": can_review,
+        "submit_form": submit_form,
+        "review_form": review_form,
+        **snapshot,
+    }
+    if can_submit and ret.region.level != RegionLevel.TOWNSHIP:
+        context.update(_children_context(ret.cycle, ret.region, ret))
+    return render(request, "returns/detail.html", context)
+
+
+@login_required
+def return_print(request, pk: int):
+    """The return as submitted, for signing off on paper: figures, SHA-256, who submitted and reviewed."""
+    user = request.user
+    _require_returns_user(user)
+    ret = get_object_or_404(
+        Return.objects.visible_to(user).select_related(
+            "cycle", "region__parent", "submitted_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+    rows = figure_rows(ret.figures, _labels(ret.figure_labels))
+    return render(request, "returns/print.html", {"ret": ret, "rows": rows})
