@@ -1,13 +1,14 @@
 """Forms of the cycle pages: they check shape; the services check the law."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import legal_calendar as cal
 from .choices import RegionLevel
 from .choices_cycles import OPTIONAL_BODIES, Body, RiskClass, Stage
 from .models import CommitteeMember, Region, RuleSet
-from .models.rulesets import RULE_FIELDS
+from .models.rulesets import LEAVE_EMPTY_BOUNDS, RULE_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -131,8 +132,11 @@ class RuleSetForm(forms.Form):
             form_field = model_field.formfield()
             form_field.required = not isinstance(form_field, forms.BooleanField)
             if isinstance(form_field, forms.IntegerField):
-                low, high = cal.RULE_BOUNDS[name]
+                low, high = cal.RULE_BOUNDS.get(name, LEAVE_EMPTY_BOUNDS)
                 form_field.help_text = f"{low}–{high}"
+                if name not in cal.RULE_BOUNDS:  # a counting option: bounds checked here, meaning explained
+                    form_field.help_text += " · " + str(model_field.help_text)
+                    form_field.validators += [MinValueValidator(low), MaxValueValidator(high)]
             self.fields[name] = form_field
             self.fields[f"citation_{name}"] = forms.CharField(
                 label=_("Citation"), max_length=300, required=False

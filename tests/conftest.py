@@ -19,6 +19,7 @@ SEED_MIGRATIONS = [
     ("election_admin", "0003_shipped_rulesets", "ship"),
     ("election_admin", "0005_candidates_support", "ship"),
     ("election_admin", "0006_supervision_support", "ship"),
+    ("election_admin", "0007_ruleset_counting_options", "ship"),
     ("candidates", "0002_seed_lists", "seed"),
 ]
 

@@ -52,7 +52,19 @@ def plain(value):
 
 
 def election_rules(election: Election) -> counting.CountingRules:
-    return counting.rules_for(BODY_FOR_RULES[election.body], election.cycle.rule_set.values())
+    """The counting rules of the election's body under its cycle's rule set, counting options included."""
+    values = election.cycle.rule_set.values()
+    body = BODY_FOR_RULES[election.body]
+    options = {name: values[name] for name in ("overvote_voids", "same_person_voids") if name in values}
+    if options.get("same_person_voids") == "none" and values.get("has_cascade"):
+        del options["same_person_voids"]  # an older version with 下靠: the counting's own safe default
+    if body != counting.PARTY_BRANCH:  # the party branch follows CPC whatever the rule set says
+        for name in ("runoff_pool", "majority_base"):
+            if name in values:
+                options[name] = values[name]
+        # 0 in the rule set: every seat must be filled.
+        options["min_members_to_leave_seats_empty"] = values.get("min_members_to_leave_seats_empty") or None
+    return counting.rules_for(body, values, **options)
 
 
 def election_posts(election: Election, rules: counting.CountingRules) -> list[counting.PostSeats]:

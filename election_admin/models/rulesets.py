@@ -1,5 +1,6 @@
 """Rule sets (选举办法): the numbers a province varies, versioned by effective date, with citations."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,48 @@ RULE_NUMBER_FIELDS = list(RULE_BOUNDS)
 RULE_OTHER_FIELDS = ["has_women_post", "ballots_comparator", "has_cascade", "committee_recuses_relatives"]
 # The seal goes to the new committee on the day it is elected (上海), not within the handover days.
 RULE_OTHER_FIELDS += ["seal_same_day"]
-RULE_FIELDS = RULE_NUMBER_FIELDS + RULE_OTHER_FIELDS
+# How ballots are counted (ballots.counting.CountingRules reads these through election_rules()).
+RULE_COUNTING_FIELDS = [
+    "overvote_voids",
+    "same_person_voids",
+    "runoff_pool",
+    "min_members_to_leave_seats_empty",
+    "majority_base",
+]
+RULE_FIELDS = RULE_NUMBER_FIELDS + RULE_OTHER_FIELDS + RULE_COUNTING_FIELDS
+# Seats may stay empty once this many members are elected (ZJ §30: 3), at most a full committee;
+# 0: every seat must be filled (the national rule).
+LEAVE_EMPTY_BOUNDS = (0, 9)
+
+
+class OvervoteVoids(models.TextChoices):
+    """A ballot marking more names than seats for a post (domain.md §6)."""
+
+    POST = "post", _("void for that post only")
+    BALLOT = "ballot", _("the whole ballot is void")
+
+
+class SamePersonVoids(models.TextChoices):
+    """The same person marked for two posts on one ballot (ZJ)."""
+
+    NONE = "none", _("both marks count")
+    HIGHER_POST = "higher_post", _("only the mark for the higher post counts")
+    PERSON = "person", _("that person's marks on the ballot are void")
+    BALLOT = "ballot", _("the whole ballot is void")
+
+
+class RunoffPool(models.TextChoices):
+    """How many round-1 non-winners stand in the run-off (另行选举), per post."""
+
+    SEATS_TIMES_TWO = "seats_times_two", _("twice the seats left")
+    SEATS_PLUS_ONE = "seats_plus_one", _("one more than the seats left")
+
+
+class MajorityBase(models.TextChoices):
+    """What a winner's "more than half of the votes of those who voted" (VCOL §15) is measured against."""
+
+    RETURNED = "returned", _("ballots cast (returned)")
+    VOTED = "voted", _("voters who voted")
 
 
 class RuleSetQuerySet(models.QuerySet):
@@ -154,6 +196,36 @@ class RuleSet(models.Model):
         _("seal handed over the day the new committee is elected"), default=False
     )
     term_years = models.PositiveSmallIntegerField(_("term, years"), default=5)
+    # Counting options (计票规则); the defaults are the national rules (domain.md §6).
+    overvote_voids = models.CharField(
+        _("a ballot marking more names than seats for a post is"),
+        max_length=10,
+        choices=OvervoteVoids.choices,
+        default=OvervoteVoids.POST,
+    )
+    same_person_voids = models.CharField(
+        _("the same person marked for two posts on one ballot"),
+        max_length=12,
+        choices=SamePersonVoids.choices,
+        default=SamePersonVoids.NONE,
+    )
+    runoff_pool = models.CharField(
+        _("run-off candidates per post"),
+        max_length=16,
+        choices=RunoffPool.choices,
+        default=RunoffPool.SEATS_TIMES_TWO,
+    )
+    min_members_to_leave_seats_empty = models.PositiveSmallIntegerField(
+        _("seats left may stay empty once this many are elected"),
+        default=0,
+        help_text=_("0: every seat must be filled."),
+    )
+    majority_base = models.CharField(
+        _("a winner needs more than half of"),
+        max_length=10,
+        choices=MajorityBase.choices,
+        default=MajorityBase.RETURNED,
+    )
     citations = models.JSONField(_("citations"), default=dict, blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -172,6 +244,10 @@ class RuleSet(models.Model):
                 fields=["province_code", "effective_on", "revision"], name="ruleset_unique_version"
             ),
             *_bounds_constraints(),
+            models.CheckConstraint(
+                name="ruleset_leave_empty_bounds",
+                condition=Q(min_members_to_leave_seats_empty__lte=LEAVE_EMPTY_BOUNDS[1]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -180,6 +256,19 @@ class RuleSet(models.Model):
     @property
     def is_national(self) -> bool:
         return self.province_code == ""
+
+    def clean(self) -> None:
+        # 下靠 counts a chair's votes again for the lower posts: a person marked for two posts would be
+        # counted twice unless the rule set says which mark stays.
+        if self.has_cascade and self.same_person_voids == SamePersonVoids.NONE:
+            raise ValidationError(
+                {
+                    "same_person_voids": _(
+                        "With votes for a higher post counting for lower ones (下靠), the same person marked "
+                        "for two posts must not count twice: choose which mark stays or what is void."
+                    )
+                }
+            )
 
     def calendar_rules(self) -> CalendarRules:
         return CalendarRules(
