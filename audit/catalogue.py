@@ -102,6 +102,15 @@ EVENT_TYPES: dict[str, str] = {
     "return.resubmitted": _("Return re-submitted"),
     "return.sent_back": _("Return sent back"),
     "return.accepted": _("Return accepted"),
+    "board.opened": _("Live count board opened"),
+    "board.ballot_withdrawn": _("Ballot taken back on the live count board"),
+    "board.closed": _("Live count board closed into the tally sheet"),
+    "tie.revote_recorded": _("Tie re-vote recorded"),
+    # statistics of the round (people elected, party posts, previous term)
+    "statistics.members_recorded": _("People elected recorded for the statistics"),
+    "statistics.party_posts_set": _("Party posts of a branch recorded"),
+    "statistics.day_figures_set": _("Ballot writers and booths recorded"),
+    "statistics.previous_imported": _("People elected in the previous term imported"),
 }
 
 

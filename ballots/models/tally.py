@@ -57,6 +57,9 @@ class TallySheet(models.Model):
     returned = _figure(_("ballots returned"))
     invalid = _figure(_("invalid ballots"))
     votes = models.JSONField(_("votes"), default=dict, blank=True)
+    # Ballots valid as a whole but void for one post (over-voted there): ``post -> n``; only the live
+    # count board (唱票) knows them, a paper tally sheet leaves this empty.
+    post_void = models.JSONField(_("ballots void for one post"), default=dict, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("resolved by"),

@@ -26,6 +26,7 @@ from ..choices import FIGURES, FIRST_ROUND, RUNOFF_ROUND, ResultStatus, SheetSta
 from ..models import BallotBox, RoundResult, TallySheet
 from ..signals import result_certified
 from .common import lock_election, require_entry, require_supervisor
+from .ties import decide_with_revotes
 
 ACTIVE_VOTER = ("registered", "restored")
 BODY_FOR_RULES = {
@@ -126,6 +127,7 @@ def _sheet_input(sheet: TallySheet) -> counting.TallySheet:
         returned=sheet.returned,
         invalid=sheet.invalid,
         votes=votes,
+        post_void=sheet.post_void or {},
     )
 
 
@@ -179,10 +181,27 @@ def _runoff_outcome(election: Election, totals: counting.RoundTotals, runoff_day
     rules = election_rules(election)
     posts = election_posts(election, rules)
     candidates = election_candidates(election)
-    round_one = counting.decide_winners(totals_from_json(first.totals), candidates, posts, rules)
+    first_totals = totals_from_json(first.totals)
+    round_one = decide_with_revotes(
+        election,
+        FIRST_ROUND,
+        lambda resolved: counting.decide_winners(
+            first_totals, candidates, posts, rules, resolved_ties=resolved
+        ),
+    )
     plan = counting.runoff_candidates(round_one, candidates, rules)
-    outcome = counting.decide_runoff(
-        totals, plan, candidates, rules, election_day=election.election_day, runoff_day=runoff_day
+    outcome = decide_with_revotes(
+        election,
+        RUNOFF_ROUND,
+        lambda resolved: counting.decide_runoff(
+            totals,
+            plan,
+            candidates,
+            rules,
+            election_day=election.election_day,
+            runoff_day=runoff_day,
+            resolved_ties=resolved,
+        ),
     )
     return {
         "round": RUNOFF_ROUND,
@@ -202,7 +221,11 @@ def _outcome(election: Election, totals: counting.RoundTotals, round_number: int
     rules = election_rules(election)
     posts = election_posts(election, rules)
     candidates = election_candidates(election)
-    outcome = counting.decide_winners(totals, candidates, posts, rules)
+    outcome = decide_with_revotes(  # ties settled by a recorded re-vote (services/ties.py)
+        election,
+        round_number,
+        lambda resolved: counting.decide_winners(totals, candidates, posts, rules, resolved_ties=resolved),
+    )
     data = {
         "round": round_number,
         "decision": plain(outcome),
