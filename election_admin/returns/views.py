@@ -42,13 +42,20 @@ def _labels(stored: dict) -> dict:
 def _snapshot_context(ret: Return | None) -> dict:
     """The submitted figures and, for the current version, what changed since (the difference table)."""
     if ret is None:
-        return {"rows": [], "changes": []}
+        return {"rows": [], "empty_figures": 0, "changes": []}
     labels = _labels(ret.figure_labels)
-    rows = figure_rows(ret.figures, labels)
+    rows, empty = _shown_rows(ret, labels)
     changes = []
     if ret.is_current:
         changes = differences(ret.figures, live_figures(ret.region, ret.cycle), labels)
-    return {"rows": rows, "changes": changes}
+    return {"rows": rows, "empty_figures": empty, "changes": changes}
+
+
+def _shown_rows(ret: Return, labels: dict) -> tuple[list, int]:
+    """The figures that have a value (the snapshot keeps every key; those with no data yet are counted)."""
+    rows = figure_rows(ret.figures, labels)
+    shown = [row for row in rows if row.value is not None]
+    return shown, len(rows) - len(shown)
 
 
 def _children_context(cycle: Cycle, region: Region, current: Return | None) -> dict:
@@ -160,7 +167,6 @@ def return_detail(request, pk: int):
     """One version of a return: the frozen figures, the difference with today's, the history of every
     version, and the forms of whoever may act on it (re-submit; accept or send back)."""
     user = request.user
-    _require_returns_user(user)
     ret = get_object_or_404(
         Return.objects.visible_to(user).select_related(
             "cycle", "region__parent", "submitted_by", "reviewed_by"
@@ -228,12 +234,11 @@ def return_detail(request, pk: int):
 def return_print(request, pk: int):
     """The return as submitted, for signing off on paper: figures, SHA-256, who submitted and reviewed."""
     user = request.user
-    _require_returns_user(user)
     ret = get_object_or_404(
         Return.objects.visible_to(user).select_related(
             "cycle", "region__parent", "submitted_by", "reviewed_by"
         ),
         pk=pk,
     )
-    rows = figure_rows(ret.figures, _labels(ret.figure_labels))
-    return render(request, "returns/print.html", {"ret": ret, "rows": rows})
+    rows, empty = _shown_rows(ret, _labels(ret.figure_labels))
+    return render(request, "returns/print.html", {"ret": ret, "rows": rows, "empty_figures": empty})
