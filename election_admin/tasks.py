@@ -16,3 +16,12 @@ def cycle_populate_task(self, job_id: int) -> int:
     except Exception as error:
         job_services.job_failed(job_id=job_id, message=f"{type(error).__name__}: {error}")
         raise
+
+
+@shared_task
+def jobs_requeue_task() -> dict:
+    """Every minute (celery beat): hand pending jobs that never started back to the broker
+    (``election_admin.health.jobs_requeue``); safe to run on several workers at once."""
+    from .health import jobs_requeue
+
+    return jobs_requeue().as_dict()
