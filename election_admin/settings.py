@@ -243,6 +243,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "election_admin.supervision.tasks.weekly_reports_enqueue_task",
         "schedule": _crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # Jobs requested while the broker was down: handed over again once it is back (docs/operations.md).
+    "jobs-requeue": {"task": "election_admin.tasks.jobs_requeue_task", "schedule": 60.0},
 }
 
 # --- Logging ---------------------------------------------------------------------------------
