@@ -52,3 +52,45 @@ def test_tally_report_per_box_and_candidate(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
     assert Document.objects.filter(kind=DocumentKind.TALLY_REPORT).count() == 1
+
+
+def _rows(sheet):
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_every_round_and_write_ins_in_the_report(county_user, regions, township_user, village_clerk):
+    from ballots.services.election_day import ballot_box_create
+    from ballots.services.reports import tally_report_workbook
+    from ballots.services.tally import tally_entry_save
+    from tests.ballots.helpers import FIGURES
+
+    village = count_village(county_user, regions, boxes=2)
+    ballot_box_create(actor=county_user, venue=village.boxes[0].venue, label="=SUM(A1)")
+    votes = {**good_votes(village), "member|write_in:李四": 2, "member|write_in:=1+1": 1}
+    enter_twice(township_user, village_clerk, village.boxes[0], votes=votes)
+    runoff = {village.key("周敏"): 9, village.key("吴刚"): 4, "member|write_in:王五": 1}
+    for actor in (township_user, village_clerk):
+        tally_entry_save(actor=actor, box=village.boxes[0], figures=FIGURES, votes=runoff, round_number=2)
+    content, _version = tally_report_workbook(village.election)
+    book = load_workbook(BytesIO(content))
+    assert book.sheetnames == ["Round 1", "Run-off"]
+    first, second = (_rows(book[name]) for name in book.sheetnames)
+
+    header = next(row for row in first if row[0] == "Ballot box")
+    box1 = next(row for row in first if row[0] == "1号票箱")
+    li_si = next(h for h in header if h and "李四" in h)
+    assert "written in" in li_si and box1[header.index(li_si)] == 2
+    unsafe = next(h for h in header if h and "=1+1" in h)
+    assert box1[header.index(unsafe)] == 1
+    formula_box = next(c for row in book["Round 1"].iter_rows() for c in row if c.value == "=SUM(A1)")
+    assert formula_box.data_type == "s" and formula_box.quotePrefix  # a label like a formula stays text
+    assert next(row for row in first if row[0] == "Total")[header.index(li_si)] == 2
+
+    header2 = next(row for row in second if row[0] == "Ballot box")
+    box1_runoff = next(row for row in second if row[0] == "1号票箱")
+    zhou = next(h for h in header2 if h and "周敏" in h)
+    assert box1_runoff[header2.index(zhou)] == 9 and box1_runoff[2] == 14
+    assert any("王五" in str(h) for h in header2)
+    assert not any("张明" in str(h) for h in header2)  # round 1 candidates without run-off votes are left out
+    box2_runoff = next(row for row in second if row[0] == "2号票箱")
+    assert box2_runoff[2] is None  # not entered in the run-off
