@@ -14,7 +14,9 @@ from .helpers import CHENGGUAN, DATONG, QIAOTOU, change_results, cycle_with_resu
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(client, settings):
+    """Pages in English (the browser test reads them in Chinese)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 
