@@ -9,3 +9,11 @@ class ReportingConfig(AppConfig):
     label = "reporting"
     verbose_name = _("Statistics of the round")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ballots.signals import result_certified
+
+        from .services import on_result_certified
+
+        # Record the people elected once a round's result is certified (after the commit).
+        result_certified.connect(on_result_certified, dispatch_uid="reporting.members_record")

@@ -1,0 +1,58 @@
+"""The people elected are recorded from a real certification (the ballots app's signal), idempotently,
+with ages on the election day and without ID numbers; the rebuild command gives the same rows."""
+
+import pytest
+from django.core.management import call_command
+
+from audit.models import AuditEvent
+from ballots.services.results import results_certify, results_compute
+from election_admin.reporting.models import ElectedMember, ElectionDayFigures
+from election_admin.reporting.selectors import member_statistics, round_statistics
+from election_admin.reporting.services import members_record
+from tests.ballots.helpers import count_village, enter_twice, good_votes
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def certified(county_user, regions, township_user, village_clerk, django_capture_on_commit_callbacks):
+    village = count_village(county_user, regions)
+    enter_twice(township_user, village_clerk, village.boxes[0], votes=good_votes(village))
+    election = village.election
+    result = results_compute(actor=township_user, election=election)
+    with django_capture_on_commit_callbacks(execute=True):
+        results_certify(actor=township_user, result=result, confirmed=True, today=election.election_day)
+    election.refresh_from_db()
+    return village
+
+
+def test_certification_records_the_people_elected(certified, regions):
+    election = certified.election
+    rows = {m.name: m for m in ElectedMember.objects.filter(election=election)}
+    assert set(rows) == {"张明", "王芳", "陈静", "杨帆", "黄磊"}
+    chair = rows["张明"]
+    voter = certified.candidates["张明"].voter
+    assert chair.post == "chair" and chair.elected_round == 1 and chair.cycle_id == election.cycle_id
+    assert chair.id_hash == voter.id_hash and chair.id_hash != voter.id_masked
+    assert chair.township_code == "630121100" and chair.city_code == "6301"
+    assert chair.age == (election.election_day - voter.birth_date).days // 366 or chair.age > 0
+    assert AuditEvent.objects.filter(event_type="statistics.members_recorded").exists()
+    figures = ElectionDayFigures.objects.get(election=election)
+    assert figures.boxes == 1 and figures.mobile_boxes == 0 and figures.ballot_writer_voters is None
+    stats = member_statistics(regions["630121100"], election.cycle)
+    assert stats["committee"]["count"] == 5 and stats["chairs"]["count"] == 1
+    rounds = round_statistics(regions["630121"], election.cycle)["committee"]
+    assert rounds["elected"] == 1 and rounds["first_round_success"] == 1
+    assert (rounds["registered"], rounds["voted"], rounds["turnout_pct"]) == (16, 14, 87.5)
+
+
+def test_recording_again_and_the_rebuild_command_are_idempotent(certified):
+    election = certified.election
+    before = sorted(ElectedMember.objects.filter(election=election).values_list("name", "post", "age"))
+    assert members_record(election=election) == 5
+    call_command("statistics_rebuild", "--cycle", str(election.cycle_id))
+    after = sorted(ElectedMember.objects.filter(election=election).values_list("name", "post", "age"))
+    assert before == after and ElectedMember.objects.count() == 5
