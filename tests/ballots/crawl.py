@@ -17,6 +17,15 @@ def huangyuan_ballot_objects(canaries) -> dict:
         sheet = TallySheet.objects.create(election=election, box=box)
         result = RoundResult.objects.create(election=election, computed_by=bureau)
         canaries.update(hy_box=box, hy_sheet=sheet, hy_result=result)
+    if "hy_board" not in canaries:
+        from ballots.models import BoardBallot, LiveBoard
+
+        box = canaries["hy_box"]
+        board = LiveBoard.objects.create(election=box.election, box=box, opened_by=box.created_by)
+        ballot = BoardBallot.objects.create(
+            board=board, sequence=1, token="canary", is_blank=True, entered_by=box.created_by
+        )
+        canaries.update(hy_board=board, hy_board_ballot=ballot)
     return canaries
 
 
@@ -31,4 +40,14 @@ BALLOTS_OUT_OF_AREA = {
     ("ballots_tally_compare", "sheet_id"): lambda c: huangyuan_ballot_objects(c)["hy_sheet"].pk,
     ("ballots_results_certify", "result_id"): lambda c: huangyuan_ballot_objects(c)["hy_result"].pk,
     ("ballots_certificates", "result_id"): lambda c: huangyuan_ballot_objects(c)["hy_result"].pk,
+    # the live count board (唱票) and the tie re-vote
+    ("ballots_board_box", "box_id"): lambda c: huangyuan_ballot_objects(c)["hy_box"].pk,
+    ("ballots_board", "board_id"): lambda c: huangyuan_ballot_objects(c)["hy_board"].pk,
+    ("ballots_board_close", "board_id"): lambda c: huangyuan_ballot_objects(c)["hy_board"].pk,
+    ("ballots_board_projector", "board_id"): lambda c: huangyuan_ballot_objects(c)["hy_board"].pk,
+    ("ballots_board_projector_totals", "board_id"): lambda c: huangyuan_ballot_objects(c)["hy_board"].pk,
+    ("ballots_board_withdraw", "ballot_id"): lambda c: huangyuan_ballot_objects(c)["hy_board_ballot"].pk,
+    ("ballots_board_correct", "ballot_id"): lambda c: huangyuan_ballot_objects(c)["hy_board_ballot"].pk,
+    ("ballots_tie_revote", "result_id"): lambda c: huangyuan_ballot_objects(c)["hy_result"].pk,
+    ("ballots_tie_revote", "index"): 0,
 }
