@@ -16,6 +16,7 @@ from tests.ballots.crawl import BALLOTS_OUT_OF_AREA
 from tests.candidate_helpers import CANDIDATES_OUT_OF_AREA
 from tests.cycle_helpers import crawl_out_of_area
 from tests.factories import UserFactory
+from tests.reporting.crawl import REPORTING_OUT_OF_AREA
 from tests.returns.crawl import RETURNS_OUT_OF_AREA
 from tests.supervision.crawl import SUPERVISION_OUT_OF_AREA
 from tests.voter_helpers import VOTERS_OUT_OF_AREA
@@ -112,6 +113,7 @@ OUT_OF_AREA.update(BALLOTS_OUT_OF_AREA)  # boxes, tally sheets, results (tests/b
 OUT_OF_AREA.update(SUPERVISION_OUT_OF_AREA)  # leaders, complaints, visits, reserves (supervision/crawl)
 OUT_OF_AREA.update(CANDIDATES_OUT_OF_AREA)  # nominations, candidates, joint reviews (candidate_helpers)
 OUT_OF_AREA.update(RETURNS_OUT_OF_AREA)  # returns up the hierarchy (tests/returns/crawl.py)
+OUT_OF_AREA.update(REPORTING_OUT_OF_AREA)  # statistics (tests/reporting/crawl.py)
 
 
 @pytest.mark.parametrize("role_fixture", ["township_user", "village_clerk", "county_user"])
