@@ -16,7 +16,7 @@
   });
   function toggle(name) {
     var box = form.querySelector("input[name=" + name + "]");
-    if (box) { box.checked = !box.checked; box.focus(); }
+    if (box) { box.checked = !box.checked; }  // the focus stays in the text field: Enter still saves
   }
   document.addEventListener("keydown", function (event) {
     if (!event.altKey || event.ctrlKey || event.metaKey) { return; }
