@@ -75,7 +75,10 @@ def _children_context(cycle: Cycle, region: Region, current: Return | None) -> d
         "sent_back": sum(1 for s in states if s.status == ReturnStatus.SENT_BACK),
         "not_reported": sum(1 for s in states if not s.has_reported),
     }
+    now_refs = [(s.region.code, s.current.version if s.current else None, s.status) for s in states]
+    rested_refs = [(r["region"], r["version"], r["status"]) for r in (current.children if current else [])]
     return {
+        "children_changed": current is not None and now_refs != rested_refs,
         "children": states,
         "counts": counts,
         "not_reported": [s for s in states if not s.has_reported],
@@ -156,7 +159,10 @@ def region_returns(request, cycle_id: int, code: str):
         **_children_context(cycle, region, current),
     }
     context["show_submit"] = can_submit and (
-        current is None or current.status == ReturnStatus.SENT_BACK or bool(context["changes"])
+        current is None
+        or current.status == ReturnStatus.SENT_BACK
+        or bool(context["changes"])
+        or context["children_changed"]
     )
     context["may_review_children"] = any(may_review(user, s.region) for s in context["children"][:1])
     return render(request, "returns/region.html", context)
@@ -227,6 +233,7 @@ def return_detail(request, pk: int):
     }
     if can_submit and ret.region.level != RegionLevel.TOWNSHIP:
         context.update(_children_context(ret.cycle, ret.region, ret))
+        context["show_submit"] = context["show_submit"] or context["children_changed"]
     return render(request, "returns/detail.html", context)
 
 

@@ -124,6 +124,18 @@ def test_county_submits_through_the_page_with_an_explanation(
     assert county.missing_explanation == "城关镇暂缺"
     page = response.content.decode()
     assert 'data-testid="return-missing"' in page and "城关镇" in page
+    assert 'data-testid="submit-form"' not in page  # nothing new to submit
+
+    # 城关镇 reports and is accepted: the county is told its return no longer rests on the latest returns
+    chengguan, _created = return_submit(
+        actor=neighbour_township_user, cycle=county.cycle, region=region(CHENGGUAN)
+    )
+    return_accept(actor=county_user, return_obj=chengguan)
+    page = client.get(url).content.decode()
+    assert 'data-testid="children-changed"' in page and 'data-testid="submit-form"' in page
+    assert 'data-testid="missing-children"' not in page  # all accepted now: no explanation asked
+    client.post(url, {"action": "submit"})
+    assert Return.objects.get(region_id=DATONG, is_current=True).version == 2
 
 
 def test_dashboard_panel_shows_who_has_not_reported(client, county_user, qiaotou_return):
