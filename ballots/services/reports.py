@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from io import BytesIO
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -148,6 +149,7 @@ def tally_report_workbook(election: Election) -> tuple[bytes, str]:
     return buffer.getvalue(), hashlib.sha256(version_source.encode()).hexdigest()[:16]
 
 
+@transaction.atomic  # audit_record must run inside the transaction (a real worker is in autocommit)
 def tally_report_make(*, actor, election: Election):
     """Store (once per data version) the workbook of the election's tally sheets, every round."""
     content, data_version = tally_report_workbook(election)
