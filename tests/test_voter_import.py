@@ -21,7 +21,7 @@ from tests.voters.files import HEADER, make_id, voter_row, write_csv, write_fast
 from voters.choices import ImportStatus
 from voters.importing.reader import read_roll
 from voters.models import RollImport, Voter
-from voters.services.imports import roll_import_apply, roll_import_upload
+from voters.services.imports import roll_import_apply, roll_import_confirm, roll_import_upload
 from voters.services.publication import roll_publish
 
 
@@ -140,6 +140,73 @@ def test_apply_rechecks_the_cycle(on_commit, tmp_path, county_user, township_use
     assert list(Voter.objects.filter(region_id=election.region_id).values_list("name", flat=True)) == ["张甲"]
 
 
+def test_confirm_is_a_background_job_written_once(
+    on_commit, client, tmp_path, township_user, neighbour_township_user, election
+):
+    """The confirm button queues one job; pressing it again while it waits answers the same job; the job
+    writes every row in one transaction, audits it once, and running it twice writes nothing more."""
+    from voters.tasks import roll_import_apply_task
+
+    rows = [HEADER] + [
+        voter_row(cname(i), born=date(1950, 1, 1) + timedelta(days=i), sequence=11) for i in range(30)
+    ]
+    path = write_xlsx(tmp_path / "job.xlsx", {"名单": rows})
+    with on_commit():
+        roll_import, _ = roll_import_upload(actor=township_user, election=election, upload=_upload(path))
+    roll_import.refresh_from_db()
+    with pytest.raises(ValidationError, match="outside your area"):
+        roll_import_confirm(actor=neighbour_township_user, roll_import=roll_import)
+
+    job = roll_import_confirm(actor=township_user, roll_import=roll_import)  # on-commit not run: waiting
+    roll_import.refresh_from_db()
+    assert roll_import.status == ImportStatus.APPLYING and roll_import.apply_job_id == job.pk
+    assert roll_import_confirm(actor=township_user, roll_import=roll_import).pk == job.pk
+    assert Job.objects.filter(kind="voter_import_apply").count() == 1
+    client.force_login(township_user)
+    page = client.get(reverse("voter_import_detail", args=[roll_import.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'data-testid="import-progress-label"' in page
+    assert 'data-testid="confirm-import"' not in page and Voter.objects.count() == 0
+
+    roll_import_apply_task.delay(roll_import.pk, job.pk, township_user.pk)
+    roll_import_apply_task.delay(roll_import.pk, job.pk, township_user.pk)  # a redelivered task
+    roll_import.refresh_from_db()
+    job.refresh_from_db()
+    assert roll_import.status == ImportStatus.APPLIED and roll_import.counts["applied"]["written"] == 30
+    assert job.status == JobStatus.SUCCEEDED and job.percent == 100
+    assert job.result_url == reverse("voter_import_detail", args=[roll_import.pk])
+    assert Voter.objects.filter(region_id=election.region_id).count() == 30
+    assert AuditEvent.objects.filter(event_type="roll.imported").count() == 1
+    page = client.get(reverse("voter_import_detail", args=[roll_import.pk])).content.decode()
+    assert 'data-testid="import-applied"' in page and "hx-trigger" not in page
+
+
+def test_confirm_job_refused_writes_nothing_and_says_why(
+    on_commit, client, tmp_path, township_user, election
+):
+    """The roll published between the confirmation and the job: nothing is written, the file is "checked"
+    again and its page says why."""
+    path = write_xlsx(tmp_path / "late.xlsx", {"名单": [HEADER, voter_row("张甲", sequence=11)]})
+    with on_commit():
+        roll_import, _ = roll_import_upload(actor=township_user, election=election, upload=_upload(path))
+    roll_import.refresh_from_db()
+    job = roll_import_confirm(actor=township_user, roll_import=roll_import)
+    register(township_user, election, "李乙", sequence=13)
+    form_committee(township_user, election)
+    roll_publish(actor=township_user, election=election)
+    from voters.tasks import roll_import_apply_task
+
+    roll_import_apply_task.delay(roll_import.pk, job.pk, township_user.pk)
+    roll_import.refresh_from_db()
+    job.refresh_from_db()
+    assert roll_import.status == ImportStatus.PARSED and job.status == JobStatus.FAILED
+    assert "published" in job.messages[-1]
+    assert not Voter.objects.filter(name="张甲").exists()
+    assert not AuditEvent.objects.filter(event_type="roll.imported").exists()
+    client.force_login(township_user)
+    page = client.get(reverse("voter_import_detail", args=[roll_import.pk])).content.decode()
+    assert 'data-testid="import-apply-failed"' in page and "published" in page
+
+
 def test_csv_and_missing_columns(on_commit, tmp_path, township_user, election):
     good = write_csv(tmp_path / "roll.csv", [["姓名", "身份证号"], ["张三", make_id()]])
     with on_commit():
@@ -223,8 +290,16 @@ def test_pages_poll_and_confirm(on_commit, client, tmp_path, township_user, elec
     fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert fragment.startswith('<div id="import-status"') and "<html" not in fragment
     assert_no_full_id(page, "the preview page")
-    response = client.post(reverse("voter_import_confirm", args=[roll_import.pk]))
-    assert response["Location"] == reverse("voter_roll", args=[election.pk])
+    with on_commit():  # the write is a background job (eager here), shown on the import page
+        response = client.post(reverse("voter_import_confirm", args=[roll_import.pk]))
+    assert response["Location"] == reverse("voter_import_detail", args=[roll_import.pk])
+    assert Voter.objects.count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="import-applied"' in page and 'data-testid="confirm-import"' not in page
+    # confirming again writes nothing and says why
+    response = client.post(reverse("voter_import_confirm", args=[roll_import.pk]), follow=True)
+    with translation.override("zh-hans"):
+        assert translation.gettext("This file has already been imported.") in response.content.decode()
     assert Voter.objects.count() == 1
     # the error workbook is downloaded through the audited document view
     download = client.get(reverse("document_download", args=[roll_import.error_document_id]))
@@ -268,7 +343,16 @@ def test_import_runs_in_a_real_celery_worker(celery_worker_real, tmp_path, setti
     assert roll_import.counts["importable"] == 200, (roll_import.counts, roll_import.row_errors[:3])
     job = Job.objects.get(pk=roll_import.job_id)
     assert job.status == JobStatus.SUCCEEDED and job.celery_task_id
-    roll_import_apply(actor=township, roll_import=roll_import)
+    apply_job = roll_import_confirm(actor=township, roll_import=roll_import)  # committed: the worker takes it
+    while time.monotonic() < deadline:
+        apply_job.refresh_from_db()
+        if apply_job.is_finished:
+            break
+        time.sleep(0.2)
+    assert apply_job.status == JobStatus.SUCCEEDED and apply_job.celery_task_id, apply_job.messages
+    roll_import.refresh_from_db()
+    assert roll_import.status == ImportStatus.APPLIED
     assert Voter.objects.filter(region_id=election.region_id).count() == 200
+    assert AuditEvent.objects.filter(event_type="roll.imported").count() == 1
     assert Document.objects.filter(kind=DocumentKind.VOTER_IMPORT_ERRORS).count() == 0
     assert timezone.now()

@@ -75,6 +75,83 @@ def test_publish_late_needs_an_audited_reason(county_user, township_user, region
     assert AuditEvent.objects.filter(event_type="election.deadline_exception").exists()
 
 
+def test_publish_button_runs_a_background_job(
+    django_capture_on_commit_callbacks, client, county_user, township_user, regions
+):
+    """The button checks at once (a late roll without a reason is a form error, and no job), then the
+    notice is made by a job the publish page follows; pressing again while it waits answers the same job."""
+    from django.urls import reverse
+
+    from election_admin.choices_cycles import JobStatus
+    from election_admin.models import Job
+    from voters.services.publication import roll_publish_request
+    from voters.tasks import roll_publish_task
+
+    election = village_election(county_user, regions, days_ahead=10)  # the roll was due 10 days ago
+    form_committee(township_user, election)
+    _fill(township_user, election)
+    client.force_login(township_user)
+    url = reverse("roll_publish", args=[election.pk])
+    events = AuditEvent.objects.count()
+    response = client.post(url, {"exception_reason": ""})
+    assert response.status_code == 200 and "alert-danger" in response.content.decode()
+    assert not Job.objects.exists() and not RollPublication.objects.exists()
+    assert AuditEvent.objects.count() == events  # the check's stage move was rolled back
+    election.refresh_from_db()
+    assert election.stage == Stage.COMMITTEE_FORMED
+
+    job = roll_publish_request(actor=township_user, election=election, exception_reason="选委会推选延误")
+    assert roll_publish_request(actor=township_user, election=election, exception_reason="x").pk == job.pk
+    page = client.get(url).content.decode()
+    assert 'data-testid="job-progress"' in page and 'data-testid="publish"' not in page
+    assert not RollPublication.objects.exists()
+
+    roll_publish_task.delay(job.pk, election.pk, township_user.pk)
+    roll_publish_task.delay(job.pk, election.pk, township_user.pk)  # a redelivered task does nothing more
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.messages
+    assert job.result_url == reverse("voter_roll", args=[election.pk])
+    assert RollPublication.objects.get().voter_count == 3
+    assert AuditEvent.objects.filter(event_type="roll.published").count() == 1
+    election.refresh_from_db()
+    assert election.stage == Stage.ROLL_PUBLISHED and election.exceptions[-1]["reason"] == "选委会推选延误"
+    page = client.get(url).content.decode()
+    assert "100%" in page and job.result_url in page
+
+    with django_capture_on_commit_callbacks(execute=True):  # published: the button is refused at once
+        response = client.post(url, {"exception_reason": ""})
+    assert response.status_code == 200 and "alert-danger" in response.content.decode()
+    assert Job.objects.filter(kind="roll_publish").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publication_runs_in_a_real_celery_worker(celery_worker_real, settings, tmp_path):
+    import time
+
+    from election_admin.choices_cycles import JobStatus
+    from tests.cycle_helpers import ensure_shipped_rulesets
+    from tests.factories import UserFactory, make_region_tree
+    from voters.services.publication import roll_publish_request
+
+    settings.MEDIA_ROOT = tmp_path
+    ensure_shipped_rulesets()
+    regions = make_region_tree()
+    county = UserFactory(username="datong-pub", role="county_bureau", region=regions["630121"])
+    township = UserFactory(username="qiaotou-pub", role="township_staff", region=regions["630121100"])
+    election = village_election(county, regions)
+    form_committee(township, election)
+    _fill(township, election)
+    job = roll_publish_request(actor=township, election=election)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not job.is_finished:
+        time.sleep(0.2)
+        job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.celery_task_id, job.messages
+    assert RollPublication.objects.get(election=election).voter_count == 3
+    election.refresh_from_db()
+    assert election.stage == Stage.ROLL_PUBLISHED
+
+
 def test_empty_roll_is_not_published(township_user, election):
     with pytest.raises(ValidationError, match="empty"):
         roll_publish(actor=township_user, election=election)

@@ -37,6 +37,7 @@ ACTIVE_STATUSES = (VoterStatus.REGISTERED, VoterStatus.RESTORED)
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Checking")
     PARSED = "parsed", _("Checked, waiting for confirmation")
+    APPLYING = "applying", _("Importing")
     APPLIED = "applied", _("Imported")
     FAILED = "failed", _("Failed")
 

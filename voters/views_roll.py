@@ -89,14 +89,15 @@ def voter_import_detail(request, import_id: int):
     """The preview: progress while checking, then counts, every row error and the error workbook."""
     roll_import = get_object_or_404(
         RollImport.objects.visible_to(request.user).select_related(
-            "job", "election__region", "error_document"
+            "job", "apply_job", "election__region", "error_document"
         ),
         pk=import_id,
     )
     context = {
         "roll_import": roll_import,
         "election": roll_import.election,
-        "job": roll_import.job,
+        "job": roll_import.apply_job if roll_import.status == ImportStatus.APPLYING else roll_import.job,
+        "apply_job": roll_import.apply_job,
         "may_edit": roll_may_edit(request.user),
     }
     if request.headers.get("HX-Request"):
@@ -109,18 +110,12 @@ def voter_import_detail(request, import_id: int):
 def voter_import_confirm(request, import_id: int):
     roll_import = get_object_or_404(RollImport.objects.visible_to(request.user), pk=import_id)
     _require_editor(request)
+    """导入 — the rows are written by a background job; the import page shows its progress and outcome."""
     try:
-        roll_import = import_services.roll_import_apply(actor=request.user, roll_import=roll_import)
+        import_services.roll_import_confirm(actor=request.user, roll_import=roll_import)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("voter_import_detail", import_id=roll_import.pk)
-    applied = roll_import.counts.get("applied", {})
-    messages.success(
-        request,
-        _("Imported %(written)s voters from %(file)s.")
-        % {"written": applied.get("written", 0), "file": roll_import},
-    )
-    return redirect("voter_roll", election_id=roll_import.election_id)
+    return redirect("voter_import_detail", import_id=roll_import.pk)
 
 
 # --- publication, cards, export -----------------------------------------------------------------
@@ -135,18 +130,13 @@ def roll_publish(request, election_id: int):
     form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            publication = publication_services.roll_publish(
+            publication_services.roll_publish_request(
                 actor=request.user, election=election, exception_reason=form.cleaned_data["exception_reason"]
             )
         except ValidationError as error:
             apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Roll published: %(count)s voters. Print the notice for the village board.")
-                % {"count": publication.voter_count},
-            )
-            return redirect("voter_roll", election_id=election.pk)
+        else:  # the notice is made in the background: this page shows the job's progress and outcome
+            return redirect("roll_publish", election_id=election.pk)
     return render(
         request,
         "voters/publish.html",
@@ -158,6 +148,7 @@ def roll_publish(request, election_id: int):
             "deadline": election.deadline_dates().get("roll_published") if election.deadlines else None,
             "today": timezone.localdate(),
             "publications": roll_publications(ref).select_related("document"),
+            "job": publication_services.roll_publish_latest_job(election),
         },
     )
 

@@ -110,11 +110,15 @@ def test_clerk_imports_publishes_handles_an_objection_and_prints(page, transacti
     page.get_by_test_id("upload").click()
     expect(page.get_by_test_id("count-importable")).to_have_text("300")
     page.once("dialog", lambda dialog: dialog.accept())  # “确定导入 300 名选民吗？”
-    page.get_by_test_id("confirm-import").click()
+    page.get_by_test_id("confirm-import").click()  # written by a background job; the page follows it
+    expect(page.get_by_test_id("import-applied")).to_contain_text("300")
+    page.get_by_test_id("back-to-roll-after-import").click()
     expect(page.get_by_test_id("count-active")).to_have_text("300")
 
     page.get_by_test_id("publish-roll").click()
-    page.get_by_test_id("publish").click()
+    page.get_by_test_id("publish").click()  # the notice is made in the background
+    expect(page.get_by_test_id("job-progress")).to_contain_text("100%")
+    page.get_by_test_id("job-progress").get_by_role("link").first.click()
     expect(page.get_by_test_id("roll-published")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_test_id("notice-download").first.click()

@@ -15,7 +15,8 @@ def import_upload_path(roll_import: "RollImport", filename: str) -> str:
 
 
 class RollImport(models.Model):
-    """选民名单导入 — one uploaded file for one roll: checked in the background, then applied once.
+    """选民名单导入 — one uploaded file for one roll: checked in the background, then applied once (also in
+    the background, ``apply_job``: pending → parsed → applying → applied).
 
     The same file (SHA-256) uploaded again for the same roll returns this row: re-uploading does nothing.
     """
@@ -40,6 +41,15 @@ class RollImport(models.Model):
     )
     job = models.ForeignKey(
         Job, verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    apply_job = models.ForeignKey(
+        Job,
+        verbose_name=_("import job"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The background job writing the confirmed rows."),
     )
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     file_errors = models.JSONField(_("file errors"), default=list, blank=True)

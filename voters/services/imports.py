@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from election_admin.health import task_enqueue
-from election_admin.models import DocumentKind, Election
+from election_admin.models import DocumentKind, Election, Job
 from election_admin.services import jobs as job_services
 from election_admin.services.documents import document_store
 
@@ -321,25 +321,19 @@ class ImportOutcome:
         return self.checked.counts() | {"written": self.written}
 
 
-def import_roll_file(
-    path: str | Path, declared_name: str, ref: RollRef, *, source: str = "import", timings: dict | None = None
+def write_checked(
+    ref: RollRef, checked: CheckedRoll, *, source: str = "import", timings: dict | None = None
 ) -> ImportOutcome:
-    """Read, check every row, check against the whole cycle and write, in the caller's transaction: what
-    the confirm button does (and what bench/bench_voter_import.py times)."""
+    """Write the rows of a checked file (``check_roll_file(..., lookup=False)`` on PostgreSQL), in the
+    caller's transaction: rows whose person is already registered in the cycle are left out and named."""
     now = timezone.now()
+    if checked.result.file_errors:
+        return ImportOutcome(checked, 0)
     if connection.vendor != "postgresql":
-        checked = check_roll_file(path, declared_name, ref)
-        if checked.result.file_errors:
-            return ImportOutcome(checked, 0)
         return ImportOutcome(
             checked, write_voters(ref, checked.insertable, checked.hashes, source=source, now=now)
         )
     timings = {} if timings is None else timings
-    started = time.perf_counter()
-    checked = check_roll_file(path, declared_name, ref, lookup=False)
-    timings["read_validate"] = time.perf_counter() - started
-    if checked.result.file_errors:
-        return ImportOutcome(checked, 0)
     started = time.perf_counter()
     written, skipped = write_voters_skipping_registered(
         ref, checked.insertable, checked.hashes, source=source, now=now
@@ -358,6 +352,18 @@ def import_roll_file(
         checked.hashes = [h for _, h in kept]
     timings["classify"] = time.perf_counter() - started
     return ImportOutcome(checked, written)
+
+
+def import_roll_file(
+    path: str | Path, declared_name: str, ref: RollRef, *, source: str = "import", timings: dict | None = None
+) -> ImportOutcome:
+    """Read, check every row, check against the whole cycle and write, in the caller's transaction: what
+    the confirm button's background job does (and what bench/bench_voter_import.py times)."""
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
+    checked = check_roll_file(path, declared_name, ref, lookup=connection.vendor != "postgresql")
+    timings["read_validate"] = time.perf_counter() - started
+    return write_checked(ref, checked, source=source, timings=timings)
 
 
 # --- the flow ----------------------------------------------------------------------------------
@@ -497,47 +503,159 @@ def roll_import_fail(*, import_id: int, job_id: int, message: str) -> None:
     job_services.job_failed(job_id=job_id, message=message)
 
 
-@transaction.atomic
-def roll_import_apply(*, actor, roll_import: RollImport) -> RollImport:
-    """导入 — write every importable row of a checked file in one transaction, after checking it again
-    against the cycle as it is now. Applying twice does nothing more."""
-    require_roll_editor(actor)
-    election = lock_election(actor, roll_import.election_id)
-    roll_import = RollImport.objects.visible_to(actor).select_for_update().filter(pk=roll_import.pk).first()
+APPLY_JOB_KIND = "voter_import_apply"
+PUBLISHED_MESSAGE = (
+    "The roll has been published: it now changes only through objections and recorded corrections."
+)
+
+
+def _visible_import(actor, import_id: int, *, lock: bool = False) -> RollImport:
+    imports = RollImport.objects.visible_to(actor)
+    if lock:
+        imports = imports.select_for_update()
+    roll_import = imports.filter(pk=import_id).first()
     if roll_import is None:
         raise ValidationError(_("This import does not exist or is outside your area."))
+    return roll_import
+
+
+def _require_confirmable(roll_import: RollImport) -> None:
     if roll_import.status == ImportStatus.APPLIED:
         raise ValidationError(_("This file has already been imported."))
-    if roll_import.status != ImportStatus.PARSED:
+    if roll_import.status not in (ImportStatus.PARSED, ImportStatus.APPLYING):
         raise ValidationError(_("This file cannot be imported: see the problems listed."))
-    ref = roll_for_election(election)
-    if roll_is_published(ref):
-        raise ValidationError(
-            _("The roll has been published: it now changes only through objections and recorded corrections.")
-        )
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            outcome = import_roll_file(roll_import.file.path, roll_import.original_name, ref)
-            if outcome.checked.result.file_errors:
-                raise ValidationError(outcome.checked.result.file_errors[0])
-    except IntegrityError:
-        raise ValidationError(
-            _(
-                "Someone registered one of these people in this cycle while the file was being imported; "
-                "nothing was imported. Check the file again."
-            )
-        ) from None
-    counts = outcome.counts()
-    roll_import.counts = roll_import.counts | {"applied": counts}
-    roll_import.status = ImportStatus.APPLIED
-    roll_import.applied_at, roll_import.applied_by = now, actor
-    roll_import.save()
-    audit_record(
+
+
+@transaction.atomic
+def roll_import_confirm(*, actor, roll_import: RollImport) -> Job:
+    """导入 (the confirm button) — queue the background job that writes the checked file; answers its Job.
+    Confirming again while it runs answers the same job: the file is written once."""
+    require_roll_editor(actor)
+    election = lock_election(actor, roll_import.election_id)
+    roll_import = _visible_import(actor, roll_import.pk, lock=True)
+    if roll_import.status == ImportStatus.APPLYING and roll_import.apply_job_id:
+        return roll_import.apply_job
+    _require_confirmable(roll_import)
+    if roll_is_published(roll_for_election(election)):
+        raise ValidationError(_(PUBLISHED_MESSAGE))
+    job = job_services.job_create(
         actor=actor,
-        event_type="roll.imported",
-        region_code=roll_import.region_id,
-        obj=roll_import,
-        after={"file": roll_import.original_name, "sha256": roll_import.sha256, "roll": ref.roll, **counts},
+        kind=APPLY_JOB_KIND,
+        region=election.region,
+        total=100,
+        params={"import_id": roll_import.pk},
     )
+    roll_import.status = ImportStatus.APPLYING
+    roll_import.apply_job = job
+    roll_import.save(update_fields=["status", "apply_job"])
+    from ..tasks import roll_import_apply_task
+
+    import_id, job_id, user_id = roll_import.pk, job.pk, actor.pk
+    transaction.on_commit(
+        lambda: task_enqueue(roll_import_apply_task, import_id, job_id, user_id, job_id=job_id)
+    )
+    return job
+
+
+def roll_import_apply(*, actor, roll_import: RollImport, job_id: int | None = None) -> RollImport:
+    """导入 — write every importable row of a checked file in one transaction, after checking it again
+    against the cycle as it is now. Applying twice does nothing more (the second raises).
+
+    The file is read and checked again first, outside the transaction (pure work, with the Job's
+    progress when ``job_id`` is given); the cycle look-up, the write, the status and the audit row are
+    then one transaction under the election's lock."""
+    require_roll_editor(actor)
+    roll_import = _visible_import(actor, roll_import.pk)
+    _require_confirmable(roll_import)
+    checked_for = roll_for_election(
+        Election.objects.select_related("cycle__rule_set", "region").get(pk=roll_import.election_id)
+    )
+    progress = _Progress(job_id, roll_import.size, roll_import.extension) if job_id else None
+    if progress is not None:
+        progress.to(5)
+    checked = check_roll_file(
+        roll_import.file.path,
+        roll_import.original_name,
+        checked_for,
+        progress=progress,
+        lookup=connection.vendor != "postgresql",
+    )
+    if checked.result.file_errors:
+        raise ValidationError(checked.result.file_errors[0])
+    if progress is not None:
+        progress.to(80)
+    with transaction.atomic():
+        election = lock_election(actor, roll_import.election_id)
+        roll_import = _visible_import(actor, roll_import.pk, lock=True)
+        _require_confirmable(roll_import)
+        ref = roll_for_election(election)
+        if roll_is_published(ref):
+            raise ValidationError(_(PUBLISHED_MESSAGE))
+        if ref.election_day != checked_for.election_day:
+            raise ValidationError(
+                _(
+                    "The election day changed while the file was being imported; nothing was imported. Upload it again."
+                )
+            )
+        if connection.vendor != "postgresql":  # the look-up again, under the lock
+            checked = check_roll_file(roll_import.file.path, roll_import.original_name, ref)
+        try:
+            with transaction.atomic():
+                outcome = write_checked(ref, checked)
+        except IntegrityError:
+            raise ValidationError(
+                _(
+                    "Someone registered one of these people in this cycle while the file was being imported; "
+                    "nothing was imported. Check the file again."
+                )
+            ) from None
+        counts = outcome.counts()
+        roll_import.counts = roll_import.counts | {"applied": counts}
+        roll_import.status = ImportStatus.APPLIED
+        roll_import.applied_at, roll_import.applied_by = timezone.now(), actor
+        roll_import.save()
+        audit_record(
+            actor=actor,
+            event_type="roll.imported",
+            region_code=roll_import.region_id,
+            obj=roll_import,
+            after={
+                "file": roll_import.original_name,
+                "sha256": roll_import.sha256,
+                "roll": ref.roll,
+                **counts,
+            },
+        )
     return roll_import
+
+
+def roll_import_apply_job(*, import_id: int, job_id: int, user_id: int) -> None:
+    """The confirm button's background job (Celery). Safe to run twice: an applied file is left alone. A
+    refusal (published meanwhile, someone registered meanwhile…) puts the file back to "checked" and
+    fails the Job with the reason, which the import page shows."""
+    from django.contrib.auth import get_user_model
+
+    actor = get_user_model().objects.get(pk=user_id)
+    roll_import = RollImport.objects.get(pk=import_id)
+    detail = reverse("voter_import_detail", kwargs={"import_id": import_id})
+    if roll_import.status == ImportStatus.APPLIED:
+        job_services.job_succeeded(job_id=job_id, result_url=detail)
+        return
+    try:
+        roll_import = roll_import_apply(actor=actor, roll_import=roll_import, job_id=job_id)
+    except ValidationError as error:
+        roll_import_apply_fail(import_id=import_id, job_id=job_id, message=" ".join(error.messages))
+        return
+    applied = roll_import.counts.get("applied", {})
+    job_services.job_succeeded(
+        job_id=job_id,
+        result_url=detail,
+        message=_("Imported %(written)s voters from %(file)s.")
+        % {"written": applied.get("written", 0), "file": roll_import.original_name},
+    )
+
+
+def roll_import_apply_fail(*, import_id: int, job_id: int, message: str) -> None:
+    """Nothing was written: the file is "checked" again (it may be confirmed again) and the Job says why."""
+    RollImport.objects.filter(pk=import_id, status=ImportStatus.APPLYING).update(status=ImportStatus.PARSED)
+    job_services.job_failed(job_id=job_id, message=message)

@@ -9,14 +9,18 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from election_admin import legal_calendar as cal
-from election_admin.models import DocumentKind, Election
+from election_admin.choices_cycles import JobStatus
+from election_admin.health import task_enqueue
+from election_admin.models import DocumentKind, Election, Job
 from election_admin.models.documents import new_short_code
 from election_admin.pdf import chinese_font
+from election_admin.services import jobs as job_services
 from election_admin.services.documents import document_store
 from election_admin.services.stages import election_stage_advance
 
@@ -95,13 +99,22 @@ def _title(ref: RollRef, supplement: bool) -> str:
     return f"{village_short_name(ref.election.region.name)}{base}{'补充公告' if supplement else '公告'}"
 
 
+class _DryRun(Exception):
+    """Raised by ``roll_publish(dry_run=True)`` once every check has passed: rolls its writes back."""
+
+
 @transaction.atomic
 def roll_publish(
-    *, actor, election: Election, exception_reason: str | None = None, today: date | None = None
+    *,
+    actor,
+    election: Election,
+    exception_reason: str | None = None,
+    today: date | None = None,
+    dry_run: bool = False,
 ) -> RollPublication:
     """公布选民名单 — move the election to "roll published" (deadline enforced, late only with an audited
     exception) and store the printable notice. A second election sharing an already published roll only
-    moves its stage."""
+    moves its stage. ``dry_run`` makes every check and rolls back before the notice is made."""
     require_roll_editor(actor)
     today = today or timezone.localdate()
     election = lock_election(actor, election.pk)
@@ -116,6 +129,8 @@ def roll_publish(
                 exception_reason=exception_reason,
                 today=today,
             )
+            if dry_run:
+                raise _DryRun
             return existing
         raise ValidationError(
             _("The roll is already published; changes since then go on a supplementary notice.")
@@ -131,6 +146,8 @@ def roll_publish(
         exception_reason=exception_reason,
         today=today,
     )
+    if dry_run:
+        raise _DryRun
     ref = roll_for_election(Election.objects.select_related("cycle__rule_set", "region").get(pk=election.pk))
     rules = ref.election.cycle.rule_set
     window = (today, today + timedelta(days=rules.objection_window_days))
@@ -193,6 +210,92 @@ def roll_publish(
         },
     )
     return publication
+
+
+PUBLISH_JOB_KIND = "roll_publish"
+
+
+def roll_publish_running(election: Election) -> Job | None:
+    """The publication job of this election still waiting or running, if any."""
+    return (
+        Job.objects.filter(
+            kind=PUBLISH_JOB_KIND,
+            params__election_id=election.pk,
+            status__in=(JobStatus.PENDING, JobStatus.RUNNING),
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def roll_publish_latest_job(election: Election) -> Job | None:
+    return Job.objects.filter(kind=PUBLISH_JOB_KIND, params__election_id=election.pk).order_by("-pk").first()
+
+
+def roll_publish_request(
+    *, actor, election: Election, exception_reason: str | None = None, today: date | None = None
+) -> Job:
+    """The publish button: every check of :func:`roll_publish` now (a missing late reason is a form error
+    at once), then the notice is made and the roll published by a background job; answers its Job.
+    Pressing again while it runs answers the same job."""
+    require_roll_editor(actor)
+    with transaction.atomic():
+        election = lock_election(actor, election.pk)
+        running = roll_publish_running(election)
+        if running is not None:
+            return running
+        try:
+            roll_publish(
+                actor=actor, election=election, exception_reason=exception_reason, today=today, dry_run=True
+            )
+        except _DryRun:
+            pass
+        job = job_services.job_create(
+            actor=actor,
+            kind=PUBLISH_JOB_KIND,
+            region=election.region,
+            total=100,
+            params={
+                "election_id": election.pk,
+                "exception_reason": exception_reason or "",
+                "today": today.isoformat() if today else "",  # else the day the job runs
+            },
+        )
+        from ..tasks import roll_publish_task
+
+        job_id, election_id, user_id = job.pk, election.pk, actor.pk
+        transaction.on_commit(
+            lambda: task_enqueue(roll_publish_task, job_id, election_id, user_id, job_id=job_id)
+        )
+    return job
+
+
+def roll_publish_job(*, job_id: int, election_id: int, user_id: int) -> None:
+    """The publication's background job (Celery). Safe to run twice: a finished job is left alone."""
+    from django.contrib.auth import get_user_model
+
+    job = Job.objects.get(pk=job_id)
+    if job.status == JobStatus.SUCCEEDED:
+        return
+    actor = get_user_model().objects.get(pk=user_id)
+    election = Election.objects.get(pk=election_id)
+    job_services.job_progress(job_id=job_id, processed_increment=10)
+    try:
+        publication = roll_publish(
+            actor=actor,
+            election=election,
+            exception_reason=job.params.get("exception_reason") or None,
+            today=date.fromisoformat(job.params["today"]) if job.params.get("today") else None,
+        )
+    except ValidationError as error:
+        job_services.job_failed(job_id=job_id, message=" ".join(error.messages))
+        return
+    job_services.job_succeeded(
+        job_id=job_id,
+        result_url=reverse("voter_roll", kwargs={"election_id": election_id}),
+        message=_("Roll published: %(count)s voters. Print the notice for the village board.")
+        % {"count": publication.voter_count},
+    )
 
 
 def roll_changes_since(ref: RollRef, last: RollPublication) -> tuple[list[Voter], list[Voter], list[Voter]]:
