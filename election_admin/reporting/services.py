@@ -46,18 +46,30 @@ def flags_refresh(*, cycle: Cycle | None, village_codes, previous_of: Cycle | No
         return
     rows = ElectedMember.objects.filter(region_id__in=codes)
     rows = rows.filter(cycle=cycle) if cycle is not None else rows.filter(previous_of=previous_of)
-    rows = list(rows)
-    previous: dict[tuple[str, str], set[str]] = defaultdict(set)
-    has_previous: set[str] = set()
-    if cycle is not None:
-        prev = previous_cycle(cycle)
-        earlier = Q(previous_of=cycle) | (Q(cycle=prev) if prev is not None else Q(pk__in=[]))
-        for region_id, body, id_hash in ElectedMember.objects.filter(
-            earlier, region_id__in=codes
-        ).values_list("region_id", "body", "id_hash"):
-            for group_body in _body_group(body):
-                previous[(region_id, group_body)].add(id_hash)
-            has_previous.add(region_id)
+    previous = previous_index(cycle, codes) if cycle is not None else None
+    changed = flags_apply(list(rows), previous)
+    ElectedMember.objects.bulk_update(changed, ["cross_serving", "dual_role", "re_elected"], batch_size=2000)
+
+
+def previous_index(cycle: Cycle, codes) -> dict[tuple[str, str], set[str]]:
+    """{(village, body): hashes of the previous term} (committee bodies count as one), with an entry
+    ``(village, "")`` for every village that has a previous list at all."""
+    prev = previous_cycle(cycle)
+    earlier = Q(previous_of=cycle) | (Q(cycle=prev) if prev is not None else Q(pk__in=[]))
+    index: dict[tuple[str, str], set[str]] = defaultdict(set)
+    rows = ElectedMember.objects.filter(earlier, region_id__in=codes).values_list(
+        "region_id", "body", "id_hash"
+    )
+    for region_id, body, id_hash in rows:
+        for group_body in _body_group(body):
+            index[(region_id, group_body)].add(id_hash)
+        index[(region_id, "")].add(id_hash)
+    return index
+
+
+def flags_apply(rows: list[ElectedMember], previous: dict | None) -> list[ElectedMember]:
+    """Set the flags on ``rows`` (all rows of their villages); ``previous`` None keeps ``re_elected``.
+    Returns the rows whose flags changed."""
     by_village: dict[str, list[ElectedMember]] = defaultdict(list)
     for row in rows:
         by_village[row.region_id].append(row)
@@ -70,26 +82,23 @@ def flags_refresh(*, cycle: Cycle | None, village_codes, previous_of: Cycle | No
             m.id_hash for m in members if m.body == Body.PARTY_BRANCH and m.party_post == PartyPost.SECRETARY
         }
         dual = chairs & secretaries
+        has_previous = previous is not None and (village, "") in previous
         for m in members:
-            cross = (
-                m.id_hash in committee
-                and m.id_hash in party
-                and m.body in (*COMMITTEE_BODIES, Body.PARTY_BRANCH)
-            )
+            cross = m.id_hash in committee and m.id_hash in party
             dual_role = m.id_hash in dual and (
                 (m.body == Body.PARTY_BRANCH and m.party_post == PartyPost.SECRETARY)
                 or (m.body in COMMITTEE_BODIES and m.post == Post.CHAIR)
             )
-            if cycle is None:
+            if previous is None:
                 re_elected = m.re_elected
-            elif village in has_previous:
-                re_elected = m.id_hash in previous[(village, m.body)]
+            elif has_previous:
+                re_elected = m.id_hash in previous.get((village, m.body), ())
             else:
                 re_elected = None
             if (m.cross_serving, m.dual_role, m.re_elected) != (cross, dual_role, re_elected):
                 m.cross_serving, m.dual_role, m.re_elected = cross, dual_role, re_elected
                 changed.append(m)
-    ElectedMember.objects.bulk_update(changed, ["cross_serving", "dual_role", "re_elected"], batch_size=2000)
+    return changed
 
 
 # ---------------------------------------------------------------------------------------------------
