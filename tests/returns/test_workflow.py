@@ -153,7 +153,7 @@ def test_only_the_regions_own_office_submits(
 
 
 def test_county_submits_when_its_townships_are_accepted_or_explains(
-    township_user, neighbour_township_user, county_user, city_user, cycle
+    township_user, neighbour_township_user, county_user, city_user, province_user, cycle
 ):
     with pytest.raises(ValidationError) as error:
         return_submit(actor=county_user, cycle=cycle, region=region(DATONG))
@@ -190,3 +190,8 @@ def test_county_submits_when_its_townships_are_accepted_or_explains(
     # and the city reports to the province in turn (its one county of this cycle accepted)
     city_return, created = return_submit(actor=city_user, cycle=cycle, region=region(XINING))
     assert created and [c["region"] for c in city_return.children] == [DATONG]
+    with pytest.raises(PermissionDenied):  # the city does not accept its own return
+        return_accept(actor=city_user, return_obj=city_return)
+    return_accept(actor=province_user, return_obj=city_return)
+    city_return.refresh_from_db()
+    assert city_return.status == ReturnStatus.ACCEPTED and city_return.reviewed_by == province_user
