@@ -95,12 +95,20 @@ def _job_finished(job_id: int) -> bool:
 
 app = Celery("election_admin", task_cls=ClaimedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# A default (settings' CELERY_BROKER_TRANSPORT_OPTIONS, if any, wins), read lazily like the settings.
-app.add_defaults(
-    lambda: {
+
+
+def _transport_defaults() -> dict:
+    """Redis hands a dead worker's message to another worker after ``CELERY_VISIBILITY_TIMEOUT`` seconds
+    (default 900), checked every ``CELERY_RESTORE_INTERVAL`` × ``CELERY_RESTORE_THROTTLE`` seconds (kombu's
+    defaults 10 × 10); settings' CELERY_BROKER_TRANSPORT_OPTIONS, if any, win."""
+    return {
         "broker_transport_options": {
-            "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
+            "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900")),
+            "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
+            "unacked_restore_throttle": int(os.environ.get("CELERY_RESTORE_THROTTLE", "10")),
         }
     }
-)
+
+
+app.add_defaults(_transport_defaults)
 app.autodiscover_tasks()
