@@ -97,6 +97,9 @@ EVENT_TYPES: dict[str, str] = {
     "results.computed": _("Results computed"),
     "results.certified": _("Results certified"),
     "results.corrected": _("Certified results corrected"),
+    "results.notice_requested": _("Result notice requested again"),
+    "area_documents.summary_made": _("Summary workbook of an area made"),
+    "area_documents.notices_batched": _("Result notices of an area made into one file"),
     # returns up the hierarchy (逐级上报)
     "return.submitted": _("Return submitted"),
     "return.resubmitted": _("Return re-submitted"),

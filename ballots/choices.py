@@ -37,8 +37,12 @@ class SheetStatus(models.TextChoices):
 
 
 class ResultStatus(models.TextChoices):
+    """Computed from the agreed tally sheets, then certified by the township (final; a correction is a new
+    version). There is no separate "reviewed" step: the law has the election committee announce the
+    result on the spot and the township record it (domain.md §5, §6), the second person's check is the
+    double entry of every tally sheet, and the township's certification is the review."""
+
     COMPUTED = "computed", _("Computed")
-    REVIEWED = "reviewed", _("Reviewed")
     CERTIFIED = "certified", _("Certified")
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
 from election_admin.choices_cycles import Body
 from election_admin.models import Document, DocumentKind
 from election_admin.models.documents import new_short_code
@@ -170,3 +171,35 @@ def certificates_generate(*, actor, result: RoundResult) -> Document:
         font_warning=chinese_font().warning,
         short_code=short_code,
     )
+
+
+@transaction.atomic
+def result_notice_request(*, actor, result: RoundResult) -> Document | None:
+    """Ask again for the result notice of a certified result (重新生成结果公告), e.g. when the background-task
+    service was down at certification. Idempotent: a stored notice is returned as is; otherwise the request
+    is audited and the notice task enqueued after the commit (making it twice still stores one notice)."""
+    from election_admin.health import task_enqueue
+
+    from ..tasks import result_notice_task
+    from .common import may_enter
+
+    if not may_enter(actor):
+        raise PermissionDenied(_("Township staff ask for the result notice."))
+    result = RoundResult.objects.visible_to(actor).select_for_update().filter(pk=result.pk).first()
+    if result is None:
+        raise PermissionDenied(_("This result is outside your area."))
+    if not result.is_certified or not result.is_current:
+        raise ValidationError(_("A result notice is made only for certified results."))
+    existing = result_notice_existing(result)
+    if existing is not None:
+        return existing
+    audit_record(
+        actor=actor,
+        event_type="results.notice_requested",
+        region_code=result.election.region_id,
+        obj=result,
+        after={"version": result.version, "round": result.round_number},
+    )
+    result_id = result.pk
+    transaction.on_commit(lambda: task_enqueue(result_notice_task, result_id))
+    return None

@@ -32,6 +32,7 @@ class DocumentKind(models.TextChoices):
     ROLL_EXPORT = "roll_export", _("Voter roll export")
     CANDIDATE_LIST_NOTICE = "candidate_list_notice", _("Official candidate list notice")
     RESULT_NOTICE = "result_notice", _("Election result notice")
+    RESULT_NOTICE_BATCH = "result_notice_batch", _("Result notices of an area")
     CERTIFICATE = "certificate", _("Certificate of election")
     TALLY_REPORT = "tally_report", _("Tally report")
     SUMMARY_WORKBOOK = "summary_workbook", _("Summary workbook")

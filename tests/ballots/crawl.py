@@ -50,4 +50,9 @@ BALLOTS_OUT_OF_AREA = {
     ("ballots_board_correct", "ballot_id"): lambda c: huangyuan_ballot_objects(c)["hy_board_ballot"].pk,
     ("ballots_tie_revote", "result_id"): lambda c: huangyuan_ballot_objects(c)["hy_result"].pk,
     ("ballots_tie_revote", "index"): 0,
+    # area documents: 湟源县's cycle (the area code is the crawl's generic out-of-area 630123100)
+    ("ballots_area_documents", "cycle_id"): lambda c: huangyuan_objects(c)["cycle"].pk,
+    ("ballots_area_summary", "cycle_id"): lambda c: huangyuan_objects(c)["cycle"].pk,
+    ("ballots_area_notices", "cycle_id"): lambda c: huangyuan_objects(c)["cycle"].pk,
+    ("ballots_result_notice", "result_id"): lambda c: huangyuan_ballot_objects(c)["hy_result"].pk,
 }
