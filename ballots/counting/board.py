@@ -113,10 +113,13 @@ class CountBoard:
         self._votes: dict[tuple[str, str], int] = {}
         self._post_void: dict[str, int] = {}
 
-    def add(self, ballot: Ballot) -> BallotVerdict:
-        """Read one ballot onto the board; answers the verdict to show the clerk."""
+    def add(self, ballot: Ballot, times: int = 1) -> BallotVerdict:
+        """Read one ballot onto the board (``times``: that many identical papers, e.g. when stored
+        ballots are recounted grouped by their marks); answers the verdict to show the clerk."""
+        if times < 1:
+            raise ValueError("times must be at least 1")
         verdict = examine_ballot(ballot, self.seats, self.rules)
-        self._apply(verdict, 1)
+        self._apply(verdict, times)
         return verdict
 
     def withdraw(self, verdict: BallotVerdict) -> None:

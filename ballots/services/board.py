@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -355,17 +356,21 @@ def board_ballot_correct(
 
 
 def board_recount(board: LiveBoard) -> counting.CountBoard:
-    """Count the stored ballots again from scratch with the counting rules (not the running totals)."""
+    """Count the stored ballots again from scratch with the counting rules (not the running totals).
+
+    Identical papers are judged once: the database groups the ballots not taken back by their marks
+    (most papers of a village repeat a few patterns), and each group is added as many times as it has
+    ballots — the same totals as adding them one by one."""
     setup = board_setup(board.election, board.round_number)
     count = counting.CountBoard(setup.posts, setup.rules)
-    rows = (
+    groups = (
         BoardBallot.objects.filter(board=board, withdrawn_at__isnull=True)
-        .order_by("sequence")
+        .order_by()
         .values_list("marks", "write_ins", "is_blank", "is_unreadable")
-        .iterator(chunk_size=2000)
+        .annotate(n=Count("id"))
     )
-    for marks, write_ins, is_blank, is_unreadable in rows:
-        count.add(ballot_input(marks, write_ins, is_blank, is_unreadable))
+    for marks, write_ins, is_blank, is_unreadable, n in groups:
+        count.add(ballot_input(marks, write_ins, is_blank, is_unreadable), times=n)
     return count
 
 
