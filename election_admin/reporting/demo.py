@@ -176,16 +176,16 @@ def _village_term(cycle, term, village, kind, pools, rng, previous_people, year)
     branch.voted_count = int(branch.registered_count * rng.uniform(0.85, 1.0))
     pool = pools[village]
     education = EDUCATION_2021 if year == 2021 else EDUCATION_2026
-    young_from, young_to = (1968, 1992) if year == 2021 else (1970, 1998)
+    born_from, born_to = (1955, 1988) if year == 2021 else (1970, 2000)
 
-    def pick(post_woman=None, keep_share=0.55):
+    def pick(post_woman=None, keep_share=0.5):
         earlier = [p for p in previous_people.get(village, []) if p["id_hash"] not in used]
         if earlier and rng.random() < keep_share:
             chosen = rng.choice(earlier)
             if post_woman is None or (chosen["gender"] == "female") == post_woman:
                 used.add(chosen["id_hash"])
                 return chosen
-        person = pool.new(young_from - 8, young_to, post_woman)
+        person = pool.new(born_from, born_to, post_woman)
         used.add(person["id_hash"])
         return person
 

@@ -72,7 +72,7 @@ class PartyPost(models.TextChoices):
     NONE = "", _("Not recorded")
     SECRETARY = "secretary", _("Secretary")
     DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
-    MEMBER = "member", _("Committee member")
+    MEMBER = "member", _("Branch committee member")
 
 
 class Source(models.TextChoices):

@@ -267,8 +267,6 @@ def _member_rows(members, child_column: str | None, groups: dict) -> dict:
             for child in children:
                 row = out[(group, child)]
                 for name in MEMBER_FIGURES:
-                    if name == "cross_serving" and item["body"] != Body.PARTY_BRANCH:
-                        continue  # a person on both committees counts once: on their party-branch row
                     row[name] += item[f"n_{name}"]
                 row["age_sum"] += item["n_age_sum"] or 0
     return out
