@@ -21,10 +21,16 @@ class BoxForm(forms.Form):
     kind = forms.ChoiceField(label=_("Box kind"), choices=BoxKind.choices)
 
 
+# No village or community has a million voters: a larger figure is a typing slip (or hostile), refused here
+# rather than stored (candidates' votes are kept in JSON, which has no column type to refuse it).
+MAX_COUNT = 999_999
+
+
 def _number(label) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
+        max_value=MAX_COUNT,
         required=True,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off", "min": 0}),
         error_messages={"required": _("Enter the figure from the sheet (0 if none).")},
@@ -83,6 +89,7 @@ class TallyForm(forms.Form):
                 self.fields[votes_field] = forms.IntegerField(
                     label=_("%(post)s · votes for the written-in name") % {"post": post_label},
                     min_value=0,
+                    max_value=MAX_COUNT,
                     required=False,
                     widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off", "min": 0}),
                 )
