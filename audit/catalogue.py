@@ -105,6 +105,7 @@ EVENT_TYPES: dict[str, str] = {
     "return.resubmitted": _("Return re-submitted"),
     "return.sent_back": _("Return sent back"),
     "return.accepted": _("Return accepted"),
+    "return.due_dates_set": _("Due dates of the returns set"),
     "board.opened": _("Live count board opened"),
     "board.ballot_withdrawn": _("Ballot taken back on the live count board"),
     "board.closed": _("Live count board closed into the tally sheet"),

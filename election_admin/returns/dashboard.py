@@ -1,6 +1,6 @@
 """What the returns add to the progress dashboards (registered in apps.py through
 ``election_admin.selectors_dashboard.register_dashboard_extension``): per open cycle, this region's own
-return and which regions below have and have not reported. Two queries per open cycle (usually one)."""
+return and which regions below have and have not reported. Three queries per open cycle (usually one)."""
 
 from datetime import date
 
@@ -8,7 +8,7 @@ from election_admin.choices_cycles import CycleStatus
 from election_admin.models import Cycle, Region
 
 from .models import Return
-from .selectors import children_states, may_open_returns, region_reports_in_cycle
+from .selectors import children_states, days_overdue, due_dates, may_open_returns, region_reports_in_cycle
 
 CYCLES_SHOWN = 3
 
@@ -31,6 +31,7 @@ def dashboard_extension(*, user, region: Region | None, today: date, elections: 
     rows = []
     for cycle in cycles:
         states = children_states(cycle, region)
+        due_on = due_dates(cycle).get(region.level + 1) if states else None
         rows.append(
             {
                 "cycle": cycle,
@@ -40,6 +41,7 @@ def dashboard_extension(*, user, region: Region | None, today: date, elections: 
                 "accepted": sum(1 for s in states if s.is_accepted),
                 "not_reported": [s.region for s in states if not s.has_reported],
                 "waiting": sum(1 for s in states if s.status == "submitted"),
+                "overdue": sum(1 for s in states if days_overdue(s, due_on, today)),
             }
         )
     return {"template": "returns/dashboard/_panel.html", "region": region, "rows": rows}

@@ -29,3 +29,20 @@ class ReviewForm(forms.Form):
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class DueDatesForm(forms.Form):
+    """By when each level submits (field names ``due_<level>``, as the service names its errors)."""
+
+    due_4 = forms.DateField(
+        label=_("Townships submit by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_3 = forms.DateField(
+        label=_("Counties submit by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_2 = forms.DateField(
+        label=_("Cities submit by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def dates(self) -> dict[int, object]:
+        return {level: self.cleaned_data.get(f"due_{level}") for level in (4, 3, 2)}

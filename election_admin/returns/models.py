@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from election_admin.choices import RegionLevel
 from election_admin.models import Cycle, Region
 from election_admin.scoping import RegionScopedQuerySet
 
@@ -124,3 +125,35 @@ class ReturnEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.return_obj_id} {self.action}"
+
+
+class ReturnDueDate(models.Model):
+    """上报时限 — by when the returns of one level (townships, counties or cities) are due in a cycle, set by
+    the bureau of the cycle's area. A region below that level which has not reported (or whose return was
+    sent back and not yet submitted again) after the date is overdue."""
+
+    region_lookup = "cycle__region__code"
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
+    due_on = models.DateField(_("due on"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("return due date")
+        verbose_name_plural = _("return due dates")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "level"], name="return_due_date_unique_level"),
+            models.CheckConstraint(
+                name="return_due_date_level_reports",
+                condition=Q(level__in=[RegionLevel.TOWNSHIP, RegionLevel.COUNTY, RegionLevel.CITY]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.get_level_display()} {self.due_on}"

@@ -2,6 +2,7 @@
 the regions below one (who has and has not reported)."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models.functions import Substr
 
@@ -9,7 +10,7 @@ from election_admin.choices import CODE_LENGTH, LEVEL_BY_LENGTH, RegionLevel
 from election_admin.models import Cycle, Election, Region
 
 from .choices import RETURN_LEVELS, RETURN_ROLES, REVIEWER_ROLE, SUBMITTER_ROLE, ReturnStatus
-from .models import Return
+from .models import Return, ReturnDueDate
 
 
 def may_open_returns(user) -> bool:
@@ -98,3 +99,27 @@ def children_states(cycle: Cycle, region: Region) -> list[ChildState]:
 def visible_cycles(user):
     """Cycles the user's returns pages list (their own area's, and those covering it), newest first."""
     return Cycle.objects.visible_to(user).select_related("region").order_by("-window_start", "region_id")
+
+
+def may_set_due_dates(user, cycle: Cycle) -> bool:
+    """The bureau of the cycle's own area sets by when each level reports."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.role in REVIEWER_ROLE.values()
+        and user.region_id == cycle.region_id
+    )
+
+
+def due_dates(cycle: Cycle) -> dict[int, date]:
+    """Level → due date of the returns of that level in ``cycle`` (levels with no date are absent)."""
+    return dict(ReturnDueDate.objects.filter(cycle=cycle).values_list("level", "due_on"))
+
+
+def days_overdue(state: "ChildState", due_on, today) -> int:
+    """Days a region below is late: it has no return waiting or accepted and its level's date has passed."""
+    if due_on is None or today <= due_on:
+        return 0
+    if state.current is not None and state.status in (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED):
+        return 0
+    return (today - due_on).days

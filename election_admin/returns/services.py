@@ -2,6 +2,8 @@
 comment, accept it. Each checks the actor's role and area, locks the rows it changes, writes the history
 entry and the audit event in the same transaction, and does nothing a second time on a double click."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -11,10 +13,10 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from election_admin.models import Cycle, Region
 
-from .choices import COMMENT_MAX, ReturnAction, ReturnStatus
+from .choices import COMMENT_MAX, RETURN_LEVELS, ReturnAction, ReturnStatus
 from .figures import read_now
-from .models import Return, ReturnEvent
-from .selectors import children_states, may_review, may_submit, region_reports_in_cycle
+from .models import Return, ReturnDueDate, ReturnEvent
+from .selectors import children_states, may_review, may_set_due_dates, may_submit, region_reports_in_cycle
 from .snapshot import figures_sha256
 
 
@@ -211,3 +213,46 @@ def return_accept(*, actor, return_obj: Return, comment: str = "") -> Return:
     if _require_open(locked, ReturnStatus.ACCEPTED):
         return locked
     return _review(actor, locked, ReturnStatus.ACCEPTED, comment)
+
+
+@transaction.atomic
+def return_due_dates_set(*, actor, cycle: Cycle, dates: dict[int, date | None]) -> dict[int, date]:
+    """上报时限 — set (or clear, with None) by when townships, counties and cities submit their returns in
+    ``cycle``. Each level's date must not be before the date of the level below it."""
+    if not may_set_due_dates(actor, cycle):
+        raise PermissionDenied(_("Only the bureau of the cycle's area sets the due dates of the returns."))
+    ordered = [(level, dates.get(level)) for level in RETURN_LEVELS]
+    errors = {}
+    for (_lower, lower_on), (upper, upper_on) in zip(ordered, ordered[1:], strict=False):
+        if lower_on and upper_on and upper_on < lower_on:
+            errors[f"due_{upper}"] = _("Not before the date of the level below (%(date)s).") % {
+                "date": lower_on.isoformat()
+            }
+    if errors:
+        raise ValidationError(errors)
+    existing = {d.level: d for d in ReturnDueDate.objects.select_for_update().filter(cycle=cycle)}
+    before = {str(level): d.due_on for level, d in existing.items()}
+    for level, due_on in ordered:
+        row = existing.get(level)
+        if due_on is None:
+            if row is not None:
+                row.delete()
+            continue
+        if row is None:
+            row = ReturnDueDate(cycle=cycle, level=level, due_on=due_on, updated_by=actor)
+        row.due_on, row.updated_by = due_on, actor
+        row.full_clean(validate_unique=False, validate_constraints=False)
+        row.save()
+    after = {str(level): due_on for level, due_on in ordered if due_on}
+    if before != after:
+        audit_record(
+            actor=actor,
+            event_type="return.due_dates_set",
+            region_code=cycle.region_id,
+            object_type="election_admin.cycle",
+            object_id=str(cycle.pk),
+            object_repr=cycle.name,
+            before=before,
+            after=after,
+        )
+    return {level: due_on for level, due_on in ordered if due_on}

@@ -34,7 +34,7 @@ def label_for(path: str, labels: dict) -> str:
     if path in labels:
         return str(labels[path])
     head, _dot, tail = path.rpartition(".")
-    if head:
+    if head and tail:
         return f"{label_for(head, labels)} · {labels.get(tail, tail)}"
     return path
 

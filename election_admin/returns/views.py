@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from election_admin.choices import RegionLevel
@@ -15,13 +16,16 @@ from election_admin.views_cycles import apply_validation_error
 from . import services
 from .choices import ReturnStatus
 from .figures import live_figures, live_labels
-from .forms import ReviewForm, SubmitForm
-from .models import Return, ReturnEvent
+from .forms import DueDatesForm, ReviewForm, SubmitForm
+from .models import Return, ReturnDueDate, ReturnEvent
 from .selectors import (
     children_states,
     current_return,
+    days_overdue,
+    due_dates,
     may_open_returns,
     may_review,
+    may_set_due_dates,
     may_submit,
     region_reports_in_cycle,
     visible_cycles,
@@ -60,6 +64,10 @@ def _shown_rows(ret: Return, labels: dict) -> tuple[list, int]:
 
 def _children_context(cycle: Cycle, region: Region, current: Return | None) -> dict:
     states = children_states(cycle, region)
+    today, dates = timezone.localdate(), due_dates(cycle)
+    for state in states:
+        state.due_on = dates.get(state.region.level)
+        state.days_overdue = days_overdue(state, state.due_on, today)
     rested_on = {ref["region"]: ref["version"] for ref in (current.children if current else [])}
     for state in states:
         state.newer_than_rested_on = bool(
@@ -74,6 +82,7 @@ def _children_context(cycle: Cycle, region: Region, current: Return | None) -> d
         "submitted": sum(1 for s in states if s.status == ReturnStatus.SUBMITTED),
         "sent_back": sum(1 for s in states if s.status == ReturnStatus.SENT_BACK),
         "not_reported": sum(1 for s in states if not s.has_reported),
+        "overdue": sum(1 for s in states if s.days_overdue),
     }
     now_refs = [(s.region.code, s.current.version if s.current else None, s.status) for s in states]
     rested_refs = [(r["region"], r["version"], r["status"]) for r in (current.children if current else [])]
@@ -122,8 +131,15 @@ def home(request):
             r.cycle_id: r
             for r in Return.objects.filter(region_id=user.region_id, is_current=True, cycle__in=cycles)
         }
+    level = user.region.level if user.region_id else None
+    due = dict(ReturnDueDate.objects.filter(cycle__in=cycles, level=level).values_list("cycle_id", "due_on"))
     rows = [
-        {"cycle": cycle, "code": user.region_id or cycle.region_id, "own": own.get(cycle.pk)}
+        {
+            "cycle": cycle,
+            "code": user.region_id or cycle.region_id,
+            "own": own.get(cycle.pk),
+            "due_on": due.get(cycle.pk),
+        }
         for cycle in cycles
     ]
     return render(request, "returns/home.html", {"rows": rows})
@@ -141,13 +157,35 @@ def region_returns(request, cycle_id: int, code: str):
     reports = region_reports_in_cycle(region, cycle)
     current = current_return(cycle, region) if reports else None
     can_submit = reports and may_submit(user, region)
-    form = SubmitForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = SubmitForm(request.POST if action == "submit" else None)
+    can_set_due = may_set_due_dates(user, cycle) and region.code == cycle.region_id
+    dates = due_dates(cycle)
+    due_form = DueDatesForm(
+        request.POST if action == "due_dates" else None,
+        initial={f"due_{level}": day for level, day in dates.items()},
+    )
+    if action == "submit":
         if not can_submit:
             raise PermissionDenied(_("Only the region's own office submits its return."))
         response = _submit(request, cycle, region, form)
         if response is not None:
             return response
+    elif action == "due_dates":
+        if not can_set_due:
+            raise PermissionDenied(
+                _("Only the bureau of the cycle's area sets the due dates of the returns.")
+            )
+        if due_form.is_valid():
+            try:
+                services.return_due_dates_set(actor=user, cycle=cycle, dates=due_form.dates())
+            except ValidationError as error:
+                apply_validation_error(due_form, error)
+            else:
+                messages.success(request, _("Due dates saved."))
+                return redirect("returns_region", cycle_id=cycle.pk, code=region.code)
+    elif action:
+        raise PermissionDenied
     context = {
         "cycle": cycle,
         "region": region,
@@ -155,6 +193,10 @@ def region_returns(request, cycle_id: int, code: str):
         "current": current,
         "can_submit": can_submit,
         "form": form,
+        "due_form": due_form,
+        "can_set_due": can_set_due,
+        "own_due_on": dates.get(region.level),
+        "due_dates": [(RegionLevel(level).label, day) for level, day in sorted(dates.items(), reverse=True)],
         **_snapshot_context(current),
         **_children_context(cycle, region, current),
     }
