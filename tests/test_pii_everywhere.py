@@ -230,3 +230,110 @@ def test_no_full_id_number_anywhere(
     for name, args, kwargs in task_calls:
         assert not ID_PATTERN.search(repr((args, kwargs))), f"task {name} called with an ID number"
         assert all(isinstance(a, (int, str)) and not ID_PATTERN.search(str(a)) for a in (args or ()))
+
+
+# --- candidates (候选人): nomination, review, joint review, overview, list notice PDF --------------------
+def _candidate_kwargs(params, objects) -> dict | None:
+    values = {
+        "election_id": objects["election"].pk,
+        "nomination_id": objects["nomination"].pk,
+        "candidate_id": objects["candidate"].pk,
+        "review_id": objects["review"].pk,
+        "code": objects["election"].region_id,
+        "cycle_id": objects["election"].cycle_id,
+        "pk": objects["election"].cycle_id,
+    }
+    kwargs = {p: values.get(p) for p in params}
+    return None if None in kwargs.values() else kwargs
+
+
+def _crawl_candidates(client, objects, where) -> int:
+    """Every parameterless page and every page of our candidates' objects; answers how many were read."""
+    read = 0
+    for name, params in all_url_names():
+        kwargs = _candidate_kwargs(params, objects) if params else {}
+        if kwargs is None or name in ("candidate_reveal_id", "voter_reveal"):
+            continue
+        try:
+            url = reverse(name, kwargs=kwargs)
+        except Exception:
+            continue
+        response = client.get(url)
+        body = (
+            b"".join(response.streaming_content)
+            if getattr(response, "streaming", False)
+            else response.content
+        )
+        _assert_body(response, body, f"{where} GET {url}")
+        read += response.status_code == 200
+    return read
+
+
+def test_no_full_id_number_on_candidate_pages_and_pdfs(
+    client, caplog, task_calls, county_user, township_user, regions
+):
+    from candidates.choices import Post
+    from candidates.models import Candidate, JointReview, Nomination
+    from candidates.services.publication import candidate_list_publish
+    from tests.candidate_helpers import candidate, joint_review_all_pass, ready_village
+
+    caplog.set_level(logging.DEBUG)
+    village = ready_village(county_user, regions)
+    standing = [
+        ("张明", Post.CHAIR),
+        ("赵强", Post.CHAIR),
+        ("刘洋", Post.VICE_CHAIR),
+        ("杨帆", Post.VICE_CHAIR),
+    ]
+    standing += [(name, Post.MEMBER) for name in ("王芳", "陈静", "黄磊", "周敏")]
+    for name, post in standing:
+        candidate(township_user, village.election, village[name], post)
+    joint_review_all_pass(county_user, village.election.cycle, county_user.region)
+    publication = candidate_list_publish(actor=township_user, election=village.election)
+    chair = Candidate.objects.get(voter=village["张明"])
+    objects = {
+        "election": village.election,
+        "nomination": Nomination.objects.filter(voter=village["张明"]).first(),
+        "candidate": chair,
+        "review": JointReview.objects.get(),
+    }
+    police = UserFactory(
+        username="gongan-pii",
+        role=Role.DEPARTMENT_REVIEWER,
+        region=regions["630121"],
+        department_code="public_security",
+    )
+    for user, where in ((township_user, "township"), (county_user, "county"), (police, "public security")):
+        client.force_login(user)
+        assert _crawl_candidates(client, objects, where) > 5, f"{where} read almost no page"
+
+    # the official candidate list notice (PDF), as stored and as downloaded
+    document = publication.document
+    assert document.kind == DocumentKind.CANDIDATE_LIST_NOTICE
+    text = _document_text(document)
+    assert "张明" in text
+    assert_no_full_id(text, "candidate list notice PDF")
+    client.force_login(township_user)
+    response = client.get(reverse("document_download", args=[document.pk]))
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    assert response.status_code == 200
+    _assert_body(response, body, "candidate list notice download")
+    for stored in Document.objects.all():
+        assert_no_full_id(_document_text(stored), f"stored {stored.kind} {stored.title}")
+
+    # the audited reveal by the bureau: the only answer with the number, and an audit event
+    client.force_login(county_user)
+    target = objects["candidate"]
+    response = client.post(reverse("candidate_reveal_id", args=[target.pk]), HTTP_HX_REQUEST="true")
+    revealed = ID_PATTERN.findall(response.content.decode())
+    assert response.status_code == 200 and len(revealed) == 1
+    assert AuditEvent.objects.filter(event_type="pii.revealed", object_id=str(target.voter_id)).exists()
+
+    # audit rows, log records, task arguments
+    for event in AuditEvent.objects.all():
+        assert_no_full_id(f"{event.object_repr} {event.before} {event.after}", event.event_type)
+    for record in caplog.records:
+        text = re.sub(r"\d+\.\d+", "", f"{record.getMessage()} {record.args}")
+        assert_no_full_id(text, f"log {record.name}")
+    for name, args, kwargs in task_calls:
+        assert not ID_PATTERN.search(repr((args, kwargs))), f"task {name} called with an ID number"
