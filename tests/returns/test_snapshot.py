@@ -13,17 +13,18 @@ from election_admin.returns.snapshot import (
     flatten,
 )
 
+keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=8)  # no dots: nesting
 values = st.one_of(st.none(), st.integers(-(10**6), 10**6), st.floats(-1e6, 1e6, allow_nan=False))
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=8), values, max_size=20))
+@given(st.dictionaries(keys, values, max_size=20))
 def test_hash_does_not_depend_on_key_order(figures):
     reordered = dict(reversed(list(figures.items())))
     assert figures_sha256(figures) == figures_sha256(reordered)
     assert differences(figures, reordered, {}) == []
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=8), st.integers(0, 1000), min_size=1, max_size=20))
+@given(st.dictionaries(keys, st.integers(0, 1000), min_size=1, max_size=20))
 def test_any_changed_value_changes_the_hash_and_shows_in_the_differences(figures):
     key = next(iter(figures))
     changed = {**figures, key: figures[key] + 1}
