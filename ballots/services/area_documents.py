@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,7 +64,10 @@ def area_for(user, cycle: Cycle, code: str) -> Region | None:
 def _require(user, cycle: Cycle, area: Region) -> None:
     if not area_may_request(user):
         raise PermissionDenied(_("Township staff and the bureaus ask for an area's documents."))
-    if area_for(user, cycle, area.code) is None or not Cycle.objects.visible_to(user).filter(pk=cycle.pk).exists():
+    if (
+        area_for(user, cycle, area.code) is None
+        or not Cycle.objects.visible_to(user).filter(pk=cycle.pk).exists()
+    ):
         raise PermissionDenied(_("This area is outside yours."))
 
 
@@ -163,7 +167,9 @@ def summary_rows(cycle: Cycle, area: Region) -> tuple[list[SummaryRow], str]:
 
 
 def _post_label(post: str) -> str:
-    return PARTY_POST_TEXT.get(post) if post in ("secretary", "deputy_secretary") else POST_TEXT.get(post, post)
+    return (
+        PARTY_POST_TEXT.get(post) if post in ("secretary", "deputy_secretary") else POST_TEXT.get(post, post)
+    )
 
 
 def summary_header() -> list[str]:
@@ -291,24 +297,25 @@ def summary_workbook_make(
         f"制表：{getattr(actor, 'full_name', '') or actor}  制表时间：{timezone.localtime():%Y-%m-%d %H:%M}",
     ]
     content = summary_workbook_bytes(title=title, meta=meta, rows=rows)
-    document = document_store(
-        actor=actor,
-        kind=DocumentKind.SUMMARY_WORKBOOK,
-        region=area,
-        title=title,
-        content=content,
-        filename=f"summary-{area.code}-{cycle.pk}.xlsx",
-        content_type=XLSX,
-        subject=cycle,
-        data_version=data_version,
-    )
-    audit_record(
-        actor=actor,
-        event_type="area_documents.summary_made",
-        region_code=area.code,
-        obj=document,
-        after={"cycle": cycle.pk, "rows": len(rows), "data_version": data_version},
-    )
+    with transaction.atomic():
+        document = document_store(
+            actor=actor,
+            kind=DocumentKind.SUMMARY_WORKBOOK,
+            region=area,
+            title=title,
+            content=content,
+            filename=f"summary-{area.code}-{cycle.pk}.xlsx",
+            content_type=XLSX,
+            subject=cycle,
+            data_version=data_version,
+        )
+        audit_record(
+            actor=actor,
+            event_type="area_documents.summary_made",
+            region_code=area.code,
+            obj=document,
+            after={"cycle": cycle.pk, "rows": len(rows), "data_version": data_version},
+        )
     return document
 
 
@@ -342,9 +349,9 @@ def _notice_documents(results: list[RoundResult]) -> dict[int, Document]:
         wanted |= Q(subject_id=str(result.pk), data_version=f"result-{result.pk}-v{result.version}")
     if not results:
         return {}
-    found = Document.objects.filter(kind=DocumentKind.RESULT_NOTICE, subject_type="ballots.roundresult").filter(
-        wanted
-    )
+    found = Document.objects.filter(
+        kind=DocumentKind.RESULT_NOTICE, subject_type="ballots.roundresult"
+    ).filter(wanted)
     return {int(d.subject_id): d for d in found}
 
 
@@ -390,24 +397,25 @@ def batch_notices_make(
         content = zip_files(parts)
         filename, content_type = f"result-notices-{area.code}-{cycle.pk}.zip", "application/zip"
     title = f"{area.name}选举结果公告（{len(results)}份）"
-    document = document_store(
-        actor=actor,
-        kind=DocumentKind.RESULT_NOTICE_BATCH,
-        region=area,
-        title=title,
-        content=content,
-        filename=filename,
-        content_type=content_type,
-        subject=cycle,
-        data_version=data_version,
-    )
-    audit_record(
-        actor=actor,
-        event_type="area_documents.notices_batched",
-        region_code=area.code,
-        obj=document,
-        after={"cycle": cycle.pk, "notices": len(results), "made": made, "format": file_format},
-    )
+    with transaction.atomic():
+        document = document_store(
+            actor=actor,
+            kind=DocumentKind.RESULT_NOTICE_BATCH,
+            region=area,
+            title=title,
+            content=content,
+            filename=filename,
+            content_type=content_type,
+            subject=cycle,
+            data_version=data_version,
+        )
+        audit_record(
+            actor=actor,
+            event_type="area_documents.notices_batched",
+            region_code=area.code,
+            obj=document,
+            after={"cycle": cycle.pk, "notices": len(results), "made": made, "format": file_format},
+        )
     return document
 
 
