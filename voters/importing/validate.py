@@ -102,6 +102,7 @@ class ImportResult:
     file_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     duplicate_rows: int = 0  # rows sharing an ID number with another row of the file
+    duplicate_ids: set[str] = field(default_factory=set)  # their ID numbers
     has_several_sheets: bool = False
     id_labels: dict[str, str] = field(default_factory=dict)  # sheet → the user's header of the ID column
 
@@ -625,11 +626,16 @@ def validate_roll(
     groups: set[str] | None = None,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    on_rows: Callable[[list[VoterRow]], None] | None = None,
 ) -> ImportResult:
     """Check every row of every data sheet; ``progress(rows_done)`` is called every few thousand rows.
 
     Rows are checked in chunks, column by column (each distinct value parsed once); a row with any
     problem is then looked at alone to word every problem it has.
+
+    ``on_rows(rows)`` (for a writer that works while the rest is read) receives, chunk by chunk, the valid
+    rows whose ID number appears there for the first time in the file. A number found again later makes
+    both rows errors at the end: its first row, already handed over, is then in ``duplicate_ids``.
     """
     result = ImportResult(
         file_errors=list(roll.errors),
@@ -641,7 +647,7 @@ def validate_roll(
         return result
     today = today or date.today()
     with _gc_paused():
-        _validate_sheets(roll, result, election_day, groups, today, progress)
+        _validate_sheets(roll, result, election_day, groups, today, progress, on_rows)
     return result
 
 
@@ -665,6 +671,7 @@ def _validate_sheets(
     groups: set[str] | None,
     today: date,
     progress: Callable[[int], None] | None,
+    on_rows: Callable[[list[VoterRow]], None] | None = None,
 ) -> None:
     first_place: dict[str, tuple[str, int]] = {}  # ID number → (sheet, row) where first seen
     duplicates: dict[str, list[tuple[str, int]]] = {}
@@ -678,15 +685,20 @@ def _validate_sheets(
             voters = validator.fast_chunk(numbers, rows)
             if all(voters) and _register_all(voters, sheet.name, numbers, first_place):
                 result.valid.extend(voters)  # the usual chunk: every row valid, no ID seen before
+                if on_rows is not None:
+                    on_rows(voters)  # type: ignore[arg-type]
                 rows_read += len(voters)
                 done += len(numbers)
                 if progress is not None:
                     progress(done)
                 continue
+            handed: list[VoterRow] = []
             for number, cells, row in zip(numbers, rows, voters, strict=True):
                 if row is not None:
                     id_number = row.id_number
                     result.valid.append(row)
+                    if id_number not in first_place:
+                        handed.append(row)
                 elif validator.is_blank(cells):
                     result.blank_rows += 1
                     continue
@@ -697,6 +709,8 @@ def _validate_sheets(
                     row = validator.check(number, cells, result.errors)
                     if row is not None:
                         result.valid.append(row)
+                        if row.id_number not in first_place:
+                            handed.append(row)
                     id_number = validator.id_number
                 rows_read += 1
                 if id_number is not None:
@@ -706,6 +720,8 @@ def _validate_sheets(
                         )
                     else:
                         first_place[id_number] = (sheet.name, number)
+            if on_rows is not None and handed:
+                on_rows(handed)
             done += len(numbers)
             if progress is not None:
                 progress(done)
@@ -754,6 +770,7 @@ def _flag_duplicates(
             )
             flagged.add(place)
     result.duplicate_rows = len(flagged)
+    result.duplicate_ids = set(duplicates)
     result.valid = [r for r in result.valid if (r.sheet, r.row_number) not in flagged]
 
 

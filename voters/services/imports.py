@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +37,7 @@ from ..importing.reader import RollFileError, read_roll
 from ..importing.safety import ImportRefused, check_upload
 from ..importing.validate import ImportResult, RowError, VoterRow, validate_roll
 from ..models import RollImport, Voter
-from ..pii import encrypter, id_hasher, mask_phone
+from ..pii import encrypt_many, encrypter, id_hasher, mask_phone
 from .rolls import (
     RollRef,
     lock_election,
@@ -237,6 +239,56 @@ def _copy_lines(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source
         yield constant_head + "\t".join(fields) + constant_tail
 
 
+def _copy_text(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime) -> str:
+    """The COPY text of many rows at once, in the order of their hashes (the unique index's order):
+    the same fields as :func:`_copy_lines`, with the ID numbers and phones encrypted column-wise."""
+    order = sorted(range(len(rows)), key=hashes.__getitem__)
+    rows = [rows[i] for i in order]
+    hashes = [hashes[i] for i in order]
+    numbers = [row.id_number for row in rows]
+    phones = [row.phone for row in rows]
+    sealed_numbers = encrypt_many(numbers)
+    sealed_phones = encrypt_many(phones)
+    head = f"{ref.cycle_id}\t{ref.region_id}\t{ref.roll}\t"
+    stamp = now.isoformat()
+    tail = f"\t{source}\t{stamp}\t{stamp}\n"
+    registered = VoterStatus.REGISTERED.value
+
+    def lines(escape: bool):
+        for row, hashed, number, sealed_number, phone, sealed_phone in zip(
+            rows, hashes, numbers, sealed_numbers, phones, sealed_phones, strict=True
+        ):
+            texts = (row.name, row.group, row.address, row.approval_reference, row.notes)
+            if escape:
+                texts = tuple(value.translate(_COPY_ESCAPES) for value in texts)
+            name, group, address, approval, notes = texts
+            yield "\t".join(
+                (
+                    head + name,
+                    row.gender,
+                    row.ethnicity,
+                    row.birth_date.isoformat(),
+                    group,
+                    address,
+                    row.category,
+                    approval,
+                    registered,
+                    "",
+                    notes,
+                    hashed,
+                    mask_id(number),
+                    sealed_number,
+                    mask_phone(phone),
+                    sealed_phone + tail,
+                )
+            )
+
+    text = "".join(lines(False))
+    if "\\" in text or "\r" in text or text.count("\n") != len(rows) or text.count("\t") != 21 * len(rows):
+        text = "".join(lines(True))  # a backslash, tab or line break typed in a cell: escape the texts
+    return text
+
+
 _STAGING_COLUMNS = ", ".join(f'"{name}"' for name in VOTER_COLUMNS)
 
 
@@ -355,15 +407,173 @@ def write_checked(
 
 
 def import_roll_file(
-    path: str | Path, declared_name: str, ref: RollRef, *, source: str = "import", timings: dict | None = None
+    path: str | Path,
+    declared_name: str,
+    ref: RollRef,
+    *,
+    source: str = "import",
+    timings: dict | None = None,
+    progress=None,
 ) -> ImportOutcome:
     """Read, check every row, check against the whole cycle and write, in the caller's transaction: what
-    the confirm button's background job does (and what bench/bench_voter_import.py times)."""
+    the confirm button's background job does (and what bench/bench_voter_import.py times).
+
+    On PostgreSQL the writing overlaps the reading (:class:`_PipelinedWriter`); elsewhere the file is
+    checked, looked up and written one step after the other."""
     timings = {} if timings is None else timings
     started = time.perf_counter()
-    checked = check_roll_file(path, declared_name, ref, lookup=connection.vendor != "postgresql")
-    timings["read_validate"] = time.perf_counter() - started
-    return write_checked(ref, checked, source=source, timings=timings)
+    if connection.vendor != "postgresql":
+        checked = check_roll_file(path, declared_name, ref, progress=progress)
+        timings["read_validate"] = time.perf_counter() - started
+        return write_checked(ref, checked, source=source, timings=timings)
+    election_day = require_election_day(ref)
+    try:
+        roll = read_roll(path, declared_name)
+    except RollFileError as error:
+        return ImportOutcome(CheckedRoll(result=ImportResult(file_errors=[str(error)])), 0)
+    if progress is not None:
+        progress.expect(roll.expected_rows)
+    writer = _PipelinedWriter(ref, source=source, now=timezone.now())
+    try:
+        result = validate_roll(
+            roll,
+            election_day=election_day,
+            progress=progress.rows if progress is not None else None,
+            on_rows=writer.put,
+        )
+        timings["read_validate"] = time.perf_counter() - started
+        started = time.perf_counter()
+    finally:
+        writer.finish()
+    timings["write"] = time.perf_counter() - started
+    started = time.perf_counter()
+    checked = CheckedRoll(result=result, header_rows={s.name: s.header_rows[-1] for s in roll.sheets})
+    if result.file_errors:
+        return ImportOutcome(checked, 0)
+    written = writer.settle(result.duplicate_ids, checked)
+    timings["classify"] = time.perf_counter() - started
+    return ImportOutcome(checked, written)
+
+
+_INSERT_CHUNK = (
+    f"WITH inserted AS (INSERT INTO voters_voter ({_STAGING_COLUMNS}) "
+    f"SELECT {_STAGING_COLUMNS} FROM voter_import_rows "  # COPYed in key order: no sort
+    "ON CONFLICT (cycle_id, roll, id_hash) WHERE NOT (status = 'struck') DO NOTHING RETURNING id_hash), "
+    "skipped AS (SELECT id_hash FROM voter_import_rows EXCEPT ALL SELECT id_hash FROM inserted) "
+    "SELECT skipped.id_hash, coalesce(v.region_id, '') FROM skipped LEFT JOIN voters_voter v "
+    "ON v.cycle_id = %s AND v.roll = %s AND v.id_hash = skipped.id_hash AND NOT (v.status = 'struck')"
+)
+
+
+BATCH_ROWS = 25_000  # rows per INSERT: each one walks the cycle's unique index once, in key order
+
+
+class _PipelinedWriter:
+    """Writes checked rows while the rest of the file is still being read (PostgreSQL).
+
+    The reading thread hashes, encrypts and formats each chunk of valid rows (:meth:`put`); a second
+    thread, on the same connection and so in the same transaction, COPYs the chunk into a temporary
+    table and inserts it in key order with ``ON CONFLICT DO NOTHING`` — the one-registration unique index
+    is the look-up against the whole cycle — answering only the rows it skipped and where they are
+    registered. psycopg2 releases the GIL while the server works, so Python and PostgreSQL use both
+    cores. The reading thread must not use the connection until :meth:`finish`.
+    """
+
+    def __init__(self, ref: RollRef, *, source: str, now: datetime) -> None:
+        self.ref, self.source, self.now = ref, source, now
+        self.hasher = id_hasher()
+        self.rows: list[VoterRow] = []
+        self.hashes: list[str] = []
+        self.skipped: dict[str, str] = {}  # id_hash → region where already registered ("" unknown)
+        self.error: BaseException | None = None
+        self.batch_rows = BATCH_ROWS
+        self.handed = 0  # rows already handed to the writing thread
+        self.queue: queue.Queue = queue.Queue(maxsize=3)
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.thread = threading.Thread(target=self._run, name="voter-import-writer", daemon=True)
+        self.thread.start()
+
+    def put(self, rows: list[VoterRow]) -> None:
+        if self.error is not None:
+            raise self.error
+        hasher = self.hasher
+        hashes = [hasher(row.id_number) for row in rows]
+        self.rows += rows
+        self.hashes += hashes
+        if len(self.rows) - self.handed >= self.batch_rows:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        start, self.handed = self.handed, len(self.rows)
+        if start < self.handed:
+            rows, hashes = self.rows[start:], self.hashes[start:]
+            self.queue.put(_copy_text(self.ref, rows, hashes, source=self.source, now=self.now))
+
+    def _run(self) -> None:
+        try:
+            with self.raw.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE voter_import_rows ON COMMIT DROP AS "
+                    f"SELECT {_STAGING_COLUMNS} FROM voters_voter WITH NO DATA"
+                )
+                params = [self.ref.cycle_id, self.ref.roll]
+                while (text := self.queue.get()) is not None:
+                    cursor.copy_expert(
+                        f"COPY voter_import_rows ({_STAGING_COLUMNS}) FROM STDIN",
+                        io.StringIO(text),
+                        size=1 << 20,
+                    )
+                    del text
+                    cursor.execute(_INSERT_CHUNK, params)
+                    self.skipped.update(cursor.fetchall())
+                    cursor.execute("TRUNCATE voter_import_rows")
+                cursor.execute("DROP TABLE voter_import_rows")
+        except BaseException as error:  # handed to the reading thread; drain so that it never blocks
+            self.error = error
+            while self.queue.get() is not None:
+                pass
+
+    def finish(self) -> None:
+        """Wait for the last chunk; re-raise what the writing thread met (IntegrityError…)."""
+        if self.error is None:
+            self._hand_over()
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            with connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError…)
+                raise self.error
+
+    def settle(self, duplicate_ids: set[str], checked: CheckedRoll) -> int:
+        """Take back the first rows of ID numbers found again later in the file (both are errors), count
+        the rows found registered, and fill ``checked``; answers the rows written."""
+        duplicate_hashes = {self.hasher(number) for number in duplicate_ids}
+        skipped = self.skipped
+        handed = set(self.hashes)  # only rows this import wrote: never someone registered before
+        retract = [h for h in duplicate_hashes if h in handed and h not in skipped]
+        if retract:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM voters_voter WHERE cycle_id = %s AND roll = %s AND region_id = %s "
+                    "AND NOT (status = 'struck') AND id_hash = ANY(%s)",
+                    [self.ref.cycle_id, self.ref.roll, self.ref.region_id, retract],
+                )
+        here = elsewhere = 0
+        for hashed, region in skipped.items():
+            if hashed in duplicate_hashes:
+                continue
+            if region == self.ref.region_id:
+                here += 1
+            else:
+                elsewhere += 1
+        checked.already_on_roll, checked.elsewhere = here, elsewhere
+        if skipped or duplicate_hashes:
+            left_out = skipped.keys() | duplicate_hashes
+            kept = [(r, h) for r, h in zip(self.rows, self.hashes, strict=True) if h not in left_out]
+            checked.insertable, checked.hashes = [r for r, _ in kept], [h for _, h in kept]
+        else:
+            checked.insertable, checked.hashes = self.rows, self.hashes
+        return len(checked.insertable)
 
 
 # --- the flow ----------------------------------------------------------------------------------
@@ -557,75 +767,81 @@ def roll_import_confirm(*, actor, roll_import: RollImport) -> Job:
     return job
 
 
+class _VisibleProgress(_Progress):
+    """The Job's progress written through a second connection (PostgreSQL), so that the page shows it
+    while the import's own transaction is still open."""
+
+    def __init__(self, job_id: int, size: int, extension: str) -> None:
+        super().__init__(job_id, size, extension)
+        self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def to(self, percent: int) -> None:
+        percent = min(percent, 100)
+        if percent > self.done:
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {Job._meta.db_table} SET processed = LEAST(%s, total) WHERE id = %s",
+                    [percent, self.job_id],
+                )
+            self.done = percent
+
+    def close(self) -> None:
+        self.side.close()
+
+
 def roll_import_apply(*, actor, roll_import: RollImport, job_id: int | None = None) -> RollImport:
     """导入 — write every importable row of a checked file in one transaction, after checking it again
-    against the cycle as it is now. Applying twice does nothing more (the second raises).
-
-    The file is read and checked again first, outside the transaction (pure work, with the Job's
-    progress when ``job_id`` is given); the cycle look-up, the write, the status and the audit row are
-    then one transaction under the election's lock."""
+    (every row, and against the whole cycle as it is now). Applying twice does nothing more (the second
+    raises). With ``job_id`` the Job's progress follows the rows read."""
     require_roll_editor(actor)
-    roll_import = _visible_import(actor, roll_import.pk)
-    _require_confirmable(roll_import)
-    checked_for = roll_for_election(
-        Election.objects.select_related("cycle__rule_set", "region").get(pk=roll_import.election_id)
-    )
-    progress = _Progress(job_id, roll_import.size, roll_import.extension) if job_id else None
-    if progress is not None:
+    _require_confirmable(_visible_import(actor, roll_import.pk))
+    progress = None
+    if job_id is not None:
+        progress_class = _VisibleProgress if connection.vendor == "postgresql" else _Progress
+        progress = progress_class(job_id, roll_import.size, roll_import.extension)
         progress.to(5)
-    checked = check_roll_file(
-        roll_import.file.path,
-        roll_import.original_name,
-        checked_for,
-        progress=progress,
-        lookup=connection.vendor != "postgresql",
-    )
-    if checked.result.file_errors:
-        raise ValidationError(checked.result.file_errors[0])
-    if progress is not None:
-        progress.to(80)
-    with transaction.atomic():
-        election = lock_election(actor, roll_import.election_id)
-        roll_import = _visible_import(actor, roll_import.pk, lock=True)
-        _require_confirmable(roll_import)
-        ref = roll_for_election(election)
-        if roll_is_published(ref):
-            raise ValidationError(_(PUBLISHED_MESSAGE))
-        if ref.election_day != checked_for.election_day:
-            raise ValidationError(
-                _(
-                    "The election day changed while the file was being imported; nothing was imported. Upload it again."
-                )
+    try:
+        with transaction.atomic():
+            election = lock_election(actor, roll_import.election_id)
+            roll_import = _visible_import(actor, roll_import.pk, lock=True)
+            _require_confirmable(roll_import)
+            ref = roll_for_election(election)
+            if roll_is_published(ref):
+                raise ValidationError(_(PUBLISHED_MESSAGE))
+            try:
+                with transaction.atomic():
+                    outcome = import_roll_file(
+                        roll_import.file.path, roll_import.original_name, ref, progress=progress
+                    )
+                    if outcome.checked.result.file_errors:
+                        raise ValidationError(outcome.checked.result.file_errors[0])
+            except IntegrityError:
+                raise ValidationError(
+                    _(
+                        "Someone registered one of these people in this cycle while the file was being "
+                        "imported; nothing was imported. Check the file again."
+                    )
+                ) from None
+            counts = outcome.counts()
+            roll_import.counts = roll_import.counts | {"applied": counts}
+            roll_import.status = ImportStatus.APPLIED
+            roll_import.applied_at, roll_import.applied_by = timezone.now(), actor
+            roll_import.save()
+            audit_record(
+                actor=actor,
+                event_type="roll.imported",
+                region_code=roll_import.region_id,
+                obj=roll_import,
+                after={
+                    "file": roll_import.original_name,
+                    "sha256": roll_import.sha256,
+                    "roll": ref.roll,
+                    **counts,
+                },
             )
-        if connection.vendor != "postgresql":  # the look-up again, under the lock
-            checked = check_roll_file(roll_import.file.path, roll_import.original_name, ref)
-        try:
-            with transaction.atomic():
-                outcome = write_checked(ref, checked)
-        except IntegrityError:
-            raise ValidationError(
-                _(
-                    "Someone registered one of these people in this cycle while the file was being imported; "
-                    "nothing was imported. Check the file again."
-                )
-            ) from None
-        counts = outcome.counts()
-        roll_import.counts = roll_import.counts | {"applied": counts}
-        roll_import.status = ImportStatus.APPLIED
-        roll_import.applied_at, roll_import.applied_by = timezone.now(), actor
-        roll_import.save()
-        audit_record(
-            actor=actor,
-            event_type="roll.imported",
-            region_code=roll_import.region_id,
-            obj=roll_import,
-            after={
-                "file": roll_import.original_name,
-                "sha256": roll_import.sha256,
-                "roll": ref.roll,
-                **counts,
-            },
-        )
+    finally:
+        if isinstance(progress, _VisibleProgress):
+            progress.close()
     return roll_import
 
 
