@@ -74,26 +74,36 @@ def board_setup(election, round_number: int = FIRST_ROUND) -> BoardSetup:
 
     rules = election_rules(election)
     posts = election_posts(election, rules)
-    if round_number == RUNOFF_ROUND:
-        first = current_result(election, FIRST_ROUND)
-        plan = (first.outcome.get("plan") if first else None) or {}
-        posts = [counting.PostSeats(s["post"], s["seats"]) for s in plan.get("seats", []) if s["seats"]]
     lines: list[BoardLine] = []
     numbers: dict[str, int] = {}
-    seats = {p.post for p in posts}
-    for line in vote_lines(election):
-        if line.post not in seats:
-            continue
-        numbers[line.post] = numbers.get(line.post, 0) + 1
+
+    def add(post: str, post_label: str, person: str, name: str) -> None:
+        numbers[post] = numbers.get(post, 0) + 1
         lines.append(
-            BoardLine(
-                post=line.post,
-                post_label=line.post_label,
-                number=numbers[line.post],
-                person=line.key.partition("|")[2],
-                name=line.name,
-            )
+            BoardLine(post=post, post_label=post_label, number=numbers[post], person=person, name=name)
         )
+
+    official = vote_lines(election)
+    if round_number == RUNOFF_ROUND:
+        # The run-off ballot carries the run-off list of each post with seats left (round 1's plan).
+        first = current_result(election, FIRST_ROUND)
+        plan = (first.outcome.get("plan") if first else None) or {}
+        seats = [s for s in plan.get("seats", []) if s.get("seats")]
+        posts = [counting.PostSeats(s["post"], s["seats"]) for s in seats]
+        names = {line.key.partition("|")[2]: line.name for line in official}
+        labels = {line.post: line.post_label for line in official}
+        for item in seats:
+            label = (
+                labels.get(item["post"])
+                or counting.reasons.POST_NAMES.get(item["post"], ("", item["post"]))[1]
+            )
+            for person in item.get("pool", []):
+                name = person.partition(":")[2] if counting.is_write_in(person) else names.get(person, person)
+                add(item["post"], label, person, name)
+    else:
+        for line in official:
+            if line.post in {p.post for p in posts}:
+                add(line.post, line.post_label, line.key.partition("|")[2], line.name)
     ordered = counting.inputs.seats_by_post(posts, rules)
     return BoardSetup(rules=rules, posts=[counting.PostSeats(p, n) for p, n in ordered.items()], lines=lines)
 

@@ -137,6 +137,10 @@ def tally_entry_save(
     box = BallotBox.objects.get(pk=box.pk, election=election)
     if not mobile_box_ready(box):
         raise ValidationError(_("A mobile ballot box needs at least three scrutineers before its count."))
+    if box.live_boards.filter(round_number=round_number).exists():  # counted on the board (services/board.py)
+        raise ValidationError(
+            _("This box is counted on the live count board; its tally sheet comes from there.")
+        )
     clean_figures = _clean_figures(figures)
     clean_votes = _clean_votes(votes)
     sheet = _sheet_locked(box, round_number)

@@ -197,3 +197,49 @@ def test_scope_and_roles(village, village_clerk, neighbour_township_user, city_u
     board = board_services.board_open(actor=village_clerk, box=village.boxes[0])
     with pytest.raises(PermissionDenied):
         board_services.board_ballot_add(actor=neighbour_township_user, board=board, token="n", is_blank=True)
+
+
+def test_runoff_counted_on_the_board(village, township_user, village_clerk):
+    from ballots.choices import RUNOFF_ROUND
+    from ballots.services.results import results_certify
+    from election_admin.choices_cycles import Stage
+
+    votes = good_votes(village)
+    votes[village.key("黄磊")] = 5  # not more than half of 14: one member seat left
+    enter_twice(township_user, village_clerk, village.boxes[0], votes=votes)
+    election = village.election
+    first = results_compute(actor=township_user, election=election)
+    results_certify(actor=township_user, result=first, confirmed=True, today=election.election_day)
+    election.refresh_from_db()
+    assert election.stage == Stage.RUNOFF
+
+    board = board_services.board_open(actor=village_clerk, box=village.boxes[0], round_number=RUNOFF_ROUND)
+    setup = board_services.board_setup(election, RUNOFF_ROUND)
+    assert setup.seats == {"member": 1}  # only the seat left, the run-off list numbered 1, 2 …
+    pool = {p["post"]: p["pool"] for p in first.outcome["plan"]["seats"]}["member"]
+    assert [line.person for line in setup.lines] == pool
+    huang = next(line.number for line in setup.lines if line.name == "黄磊")
+    zhou = next(line.number for line in setup.lines if line.name == "周敏")
+    for n, number in enumerate([huang] * 9 + [zhou] * 4):
+        marks = board_services.parse_marks(setup, {"member": str(number)})
+        board_services.board_ballot_add(actor=village_clerk, board=board, token=f"r{n}", marks=marks)
+    over = board_services.parse_marks(setup, {"member": f"{huang} {zhou}"})
+    board_services.board_ballot_add(actor=village_clerk, board=board, token="over", marks=over)
+    sheet = board_services.board_close(actor=village_clerk, board=board, voted=14, issued=14, confirm=True)
+    assert sheet.round_number == RUNOFF_ROUND and sheet.post_void == {"member": 1}
+    runoff = results_compute(
+        actor=township_user, election=election, round_number=RUNOFF_ROUND, runoff_day=election.election_day
+    )
+    assert [e["name"] for e in runoff.outcome["decision"]["elected"]] == ["黄磊"]
+
+
+def test_a_box_on_the_board_is_not_entered_on_paper(village, village_clerk, township_user):
+    from ballots.services.tally import tally_entry_save
+    from tests.ballots.helpers import FIGURES
+
+    board_services.board_open(actor=village_clerk, box=village.boxes[0])
+    with pytest.raises(ValidationError, match="live count board"):
+        tally_entry_save(
+            actor=township_user, box=village.boxes[0], figures=FIGURES, votes=good_votes(village)
+        )
+    assert not TallySheet.objects.exists()
