@@ -319,3 +319,45 @@ def _notices_requeue(*, cutoff, limit: int, dry_run: bool) -> list[int]:
 def broker_status(request):
     """Context processor: ``background_tasks_delayed`` is true when a configured broker does not answer."""
     return {"background_tasks_delayed": not broker_is_reachable()}
+
+
+# --- Database outage (PostgreSQL restarting, failover) ---------------------------------------------
+DATABASE_DOWN_PAGE = """<!doctype html><html lang="zh-hans"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1><p>{body}</p><p>{retry}</p></body></html>"""
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that loses its database connection (PostgreSQL restarting, a failover) answers 503 with a
+    short page saying nothing was saved and to go back and save again — not the 500 "system error" page.
+    Its transaction was rolled back, so nothing half-saved remains; the next request reconnects
+    (``CONN_HEALTH_CHECKS``), no restart of the web server needed. Plain HTML: no template, no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+        from django.http import HttpResponse
+        from django.utils.html import escape
+
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error(
+            "Database unavailable during %s %s: %s", request.method, request.path, type(exception).__name__
+        )
+        page = DATABASE_DOWN_PAGE.format(
+            title=escape(_("The database is briefly unavailable")),
+            body=escape(
+                _(
+                    "Nothing was saved from this page. Go back (your typed figures are still in the form) and "
+                    "save again in a minute."
+                )
+            ),
+            retry=escape(_("If this lasts more than a few minutes, tell the county system administrator.")),
+        )
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = "30"
+        return response

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # PostgreSQL restarting: a clear 503 "nothing saved, save again" page instead of a 500 (docs/operations.md).
+    "election_admin.health.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "election_admin.urls"
