@@ -90,7 +90,7 @@ def test_over_voted_post_is_void_at_once_with_the_reason(village, village_clerk,
     over = {"marks": {"chair": ids(village, "张明", "赵强"), "member": ids(village, "陈静")}}
     (ballot,) = enter(village_clerk, board, [over], prefix="over")
     assert ballot.verdict["valid"] and ballot.verdict["void_posts"] == ["chair"]
-    assert "作废" in ballot.verdict["reasons"][0]["zh"] or "无效" in ballot.verdict["reasons"][0]["zh"]
+    assert "该职务作废" in ballot.verdict["reasons"][0]["zh"]
     board.refresh_from_db()
     assert board.post_void == {"chair": 1} and board.votes == {village.key("陈静"): 1}
     enter(village_clerk, board, ballots)
@@ -243,3 +243,30 @@ def test_a_box_on_the_board_is_not_entered_on_paper(village, village_clerk, town
             actor=township_user, box=village.boxes[0], figures=FIGURES, votes=good_votes(village)
         )
     assert not TallySheet.objects.exists()
+
+
+def test_whole_ballot_void_when_the_rule_set_says_so(village, village_clerk, regions):
+    from datetime import date
+
+    from election_admin.choices import Role
+    from election_admin.models import Cycle
+    from election_admin.services.rulesets import ruleset_revise
+    from tests.factories import UserFactory
+
+    bureau = UserFactory(username="qinghai", role=Role.PROVINCE_BUREAU, region=regions["63"])
+    national = village.election.cycle.rule_set
+    version = ruleset_revise(
+        actor=bureau,
+        rule_set=national,
+        effective_on=date(2026, 1, 1),
+        values={"overvote_voids": "ballot"},
+        citations={},
+    )
+    Cycle.objects.filter(pk=village.election.cycle_id).update(rule_set=version)
+    board = board_services.board_open(actor=village_clerk, box=village.boxes[0])
+    over = {"marks": {"chair": ids(village, "张明", "赵强"), "member": ids(village, "陈静")}}
+    (ballot,) = enter(village_clerk, board, [over])
+    assert not ballot.verdict["valid"] and ballot.verdict["reasons"][0]["code"] == "B4"
+    assert "整张选票作废" in ballot.verdict["reasons"][0]["zh"]
+    board.refresh_from_db()
+    assert (board.returned, board.invalid, board.votes, board.post_void) == (1, 1, {}, {})
