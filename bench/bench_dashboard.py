@@ -25,43 +25,17 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "bench"))
+
+from scratch import Figure, ScratchDatabase, figure  # noqa: E402
+
 DEFAULT_PATH = REPO_ROOT.parent / "shared" / "data" / "regions"
 SCRATCH_DATABASE = "bench_dashboard"
 RUNS, WARMUPS = 20, 3
 PROVINCE, CITY, COUNTY = "37", "3701", "630121"
 TASK_PROVINCE = "51"
-
-Figure = dict[str, Any]
-
-
-def _scratch_url(database_url: str) -> str:
-    return urlsplit(database_url)._replace(path=f"/{SCRATCH_DATABASE}").geturl()
-
-
-def _admin_url(database_url: str) -> str:
-    parts = urlsplit(database_url)
-    if parts.path.strip("/") in ("", SCRATCH_DATABASE):
-        parts = parts._replace(path="/postgres")
-    return parts.geturl()
-
-
-def _autocommit(database_url: str, *statements: str) -> list:
-    import psycopg2
-
-    connection = psycopg2.connect(_admin_url(database_url))
-    results = []
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-                results.append(cursor.fetchall() if cursor.description else None)
-    finally:
-        connection.close()
-    return results
 
 
 ELECTIONS_SQL = """
@@ -289,22 +263,14 @@ def _worker(path: str, reuse: bool) -> None:
     print("BENCH-JSON " + json.dumps(out, default=str))
 
 
-def _figure(name: str, value: float, unit: str, target: str, passed: bool | None) -> Figure:
-    return {"name": name, "value": value, "unit": unit, "target": target, "passed": passed}
-
-
 def run(
     database_url: str, path: str | Path = DEFAULT_PATH, *, keep: bool = False, reuse: bool = False
 ) -> list[Figure]:
     """Run the benchmark against the PostgreSQL server of ``database_url``; answers the figures."""
-    exists = _autocommit(database_url, f"SELECT 1 FROM pg_database WHERE datname = '{SCRATCH_DATABASE}'")[0]
-    if not (reuse and exists):
-        _autocommit(
-            database_url,
-            f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)",
-            f"CREATE DATABASE {SCRATCH_DATABASE}",
-        )
-    env = {**os.environ, "DATABASE_URL": _scratch_url(database_url), "CELERY_BROKER_URL": "", "DEBUG": "0"}
+    scratch = ScratchDatabase(database_url, SCRATCH_DATABASE)
+    if not (reuse and scratch.exists()):
+        scratch.recreate()
+    env = {**os.environ, "DATABASE_URL": scratch.url, "CELERY_BROKER_URL": "", "DEBUG": "0"}
     env.pop("DASHBOARD_DATABASE_URL", None)
     completed = subprocess.run(
         [sys.executable, __file__, "--worker", "--path", str(path)] + (["--reuse"] if reuse else []),
@@ -319,23 +285,23 @@ def run(
     line = next(line for line in completed.stdout.splitlines() if line.startswith("BENCH-JSON "))
     data = json.loads(line.removeprefix("BENCH-JSON "))
     if not keep:
-        _autocommit(database_url, f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)")
+        scratch.drop()
     load, pages = data["load"], data["pages"]
     figures = [
-        _figure("village-level elections loaded", load["elections"], "elections", "≈ 620,000", None),
+        figure("village-level elections loaded", load["elections"], "elections", "≈ 620,000", None),
     ]
     if not load.get("reused"):
         figures += [
-            _figure("  load: regions", round(load["regions_seconds"], 1), "s", "", None),
-            _figure("  load: elections (SQL)", round(load["elections_seconds"], 1), "s", "", None),
-            _figure("  load: progress counters rebuilt", round(load["counters_seconds"], 1), "s", "", None),
-            _figure("  progress counter rows", load["counter_rows"], "rows", "", None),
+            figure("  load: regions", round(load["regions_seconds"], 1), "s", "", None),
+            figure("  load: elections (SQL)", round(load["elections_seconds"], 1), "s", "", None),
+            figure("  load: progress counters rebuilt", round(load["counters_seconds"], 1), "s", "", None),
+            figure("  progress counter rows", load["counter_rows"], "rows", "", None),
         ]
     targets = {"national": 150, "province": 150, "township": 50}
     for name, page in pages.items():
         target = targets.get(name)
         figures.append(
-            _figure(
+            figure(
                 f"{name} page /progress/{page['code']}/ (median of {RUNS})",
                 round(page["median_ms"], 1),
                 "ms",
@@ -343,10 +309,10 @@ def run(
                 page["median_ms"] < target if target else None,
             )
         )
-        figures.append(_figure(f"  {name}: queries per page", page["queries"], "queries", "", None))
+        figures.append(figure(f"  {name}: queries per page", page["queries"], "queries", "", None))
     county = data["county_cycle"]
     figures.append(
-        _figure(
+        figure(
             f"open cycle, county of {county['elections']} villages",
             round(county["seconds"], 2),
             "s",
@@ -356,7 +322,7 @@ def run(
     )
     province = data["province_cycle"]
     figures.append(
-        _figure(
+        figure(
             f"open cycle, province of {province['elections']:,} villages (task)",
             round(province["seconds"], 1),
             "s",
@@ -365,7 +331,7 @@ def run(
         )
     )
     figures.append(
-        _figure(
+        figure(
             "  job progress at the end",
             province["job_processed"],
             f"of {province['job_total']}",
@@ -377,16 +343,14 @@ def run(
 
 
 def format_table(figures: list[Figure]) -> str:
-    def verdict(figure: Figure) -> str:
-        return "" if figure["passed"] is None else ("pass" if figure["passed"] else "FAIL")
+    def verdict(row: Figure) -> str:
+        return "" if row["passed"] is None else ("pass" if row["passed"] else "FAIL")
 
     lines = [f"{'figure':<58} {'target':>12} {'result':>16}  pass/fail", "-" * 98]
-    for figure in figures:
-        value = figure["value"]
+    for row in figures:
+        value = row["value"]
         shown = f"{value:,}" if isinstance(value, int) else f"{value}"
-        lines.append(
-            f"{figure['name']:<58} {figure['target']:>12} {shown + ' ' + figure['unit']:>16}  {verdict(figure)}"
-        )
+        lines.append(f"{row['name']:<58} {row['target']:>12} {shown + ' ' + row['unit']:>16}  {verdict(row)}")
     return "\n".join(lines)
 
 
