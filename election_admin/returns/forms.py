@@ -4,6 +4,8 @@ and review (accept, or send back with a comment)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from election_admin.forms_cycles import DateInput
+
 from .choices import COMMENT_MAX
 
 
@@ -34,15 +36,9 @@ class ReviewForm(forms.Form):
 class DueDatesForm(forms.Form):
     """By when each level submits (field names ``due_<level>``, as the service names its errors)."""
 
-    due_4 = forms.DateField(
-        label=_("Townships submit by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    due_3 = forms.DateField(
-        label=_("Counties submit by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    due_2 = forms.DateField(
-        label=_("Cities submit by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_4 = forms.DateField(label=_("Townships submit by"), required=False, widget=DateInput())
+    due_3 = forms.DateField(label=_("Counties submit by"), required=False, widget=DateInput())
+    due_2 = forms.DateField(label=_("Cities submit by"), required=False, widget=DateInput())
 
     def dates(self) -> dict[int, object]:
         return {level: self.cleaned_data.get(f"due_{level}") for level in (4, 3, 2)}

@@ -90,6 +90,8 @@ def test_due_dates_form_on_the_cycles_page(client, cycle, county_user, township_
     assert not ReturnDueDate.objects.exists()
     client.post(url, {"action": "due_dates", "due_4": TODAY.isoformat(), "due_3": ""})
     assert dict(ReturnDueDate.objects.values_list("level", "due_on")) == {TOWNSHIP: TODAY}
+    form = client.get(url).content.decode().split('data-testid="due-dates-form"')[1].split("</form>")[0]
+    assert f'name="due_4" value="{TODAY.isoformat()}"' in form  # the saved date shows in the form
     client.force_login(township_user)
     url = reverse("returns_region", args=[cycle.pk, QIAOTOU])
     assert 'data-testid="due-dates-form"' not in client.get(url).content.decode()
