@@ -178,11 +178,12 @@ def _recent(board: LiveBoard, setup) -> list[dict]:
     labels = setup.post_labels
     rows = []
     for ballot in BoardBallot.objects.filter(board=board).order_by("-sequence")[:RECENT]:
-        parts = []
+        by_post: dict[str, list[str]] = {}
         for post, ids in (ballot.marks or {}).items():
-            parts.append(f"{labels.get(post, post)}：" + "、".join(names.get((post, i), i) for i in ids))
+            by_post.setdefault(post, []).extend(names.get((post, i), i) for i in ids)
         for post, written in (ballot.write_ins or {}).items():
-            parts.append(f"{labels.get(post, post)}：" + "、".join(f"＋{n}" for n in written))
+            by_post.setdefault(post, []).extend(f"＋{n}" for n in written)
+        parts = [f"{labels.get(post, post)}：" + "、".join(who) for post, who in by_post.items()]
         rows.append({"ballot": ballot, "parts": parts, "verdict": ballot.verdict})
     return rows
 
