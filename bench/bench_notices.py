@@ -242,6 +242,23 @@ def _child(path: str) -> list[Figure]:
             ok and seconds < BATCH_TARGET_S,
         )
     )
+    from ballots.services.area_documents import concatenate_pdfs
+
+    pdfs = []
+    for notice in Document.objects.filter(kind=DocumentKind.RESULT_NOTICE):
+        with notice.file.open("rb") as handle:
+            pdfs.append(handle.read())
+    started = time.perf_counter()
+    concatenate_pdfs(pdfs)
+    figures.append(
+        figure(
+            f"of which: concatenating {len(pdfs)} PDFs (pypdf)",
+            round(time.perf_counter() - started, 2),
+            "s",
+            "reported",
+            None,
+        )
+    )
     batch_pdf = Document.objects.filter(kind=DocumentKind.RESULT_NOTICE_BATCH).order_by("-id").first()
     figures.append(figure("batch PDF size", round(batch_pdf.size / 1024 / 1024, 1), "MiB", "reported", None))
     seconds, job = batch("zip")

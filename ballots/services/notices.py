@@ -32,14 +32,23 @@ def result_notice_existing(result: RoundResult) -> Document | None:
 @transaction.atomic
 def result_notice_generate(*, actor, result: RoundResult) -> Document:
     """Make and store the result notice of a certified result (idempotent: one per version)."""
-    from election_admin.services.documents import document_store
-
-    result = RoundResult.objects.select_related("election__region", "election__cycle").get(pk=result.pk)
+    result = RoundResult.objects.select_related("election__region", "election__cycle__rule_set").get(
+        pk=result.pk
+    )
     if not result.is_certified:
         raise ValidationError(_("A result notice is made only for certified results."))
     existing = result_notice_existing(result)
     if existing is not None:
         return existing
+    return result_notice_store(actor=actor, result=result)
+
+
+def result_notice_store(*, actor, result: RoundResult) -> Document:
+    """Build and store the notice of a certified result already read with its election, region, cycle and
+    rule set, known to have no notice yet (the batch of an area reads them all at once). Call it inside a
+    transaction; ``document_store`` still returns a notice another worker stored meanwhile."""
+    from election_admin.services.documents import document_store
+
     election = result.election
     totals, outcome = result.totals, result.outcome
     decision = outcome["decision"]
