@@ -61,6 +61,13 @@ def demo_steps():
     from candidates.demo import demo_candidates_step
     from election_admin.demo.cycles import demo_cycle_step
     from election_admin.reporting.demo import demo_statistics_step
+    from election_admin.returns.demo import demo_returns_step
     from election_admin.supervision.demo import demo_supervision_step
 
-    return [demo_cycle_step, demo_candidates_step, demo_supervision_step, demo_statistics_step]
+    return [
+        demo_cycle_step,
+        demo_candidates_step,
+        demo_supervision_step,
+        demo_statistics_step,
+        demo_returns_step,
+    ]
