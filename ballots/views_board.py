@@ -444,6 +444,10 @@ def tie_revote(request, result_id: int, index: int):
             "election": election,
             "result": result,
             "tie": tie,
+            "held": [
+                (record, [(tie_services.person_name(result, p), n) for p, n in record.votes.items()])
+                for record in tie.held
+            ],
             "form": form,
             "may_certify": may_supervise(request.user),
         },

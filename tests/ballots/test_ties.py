@@ -141,6 +141,10 @@ def test_results_page_and_tie_page(client, tied, township_user, village_clerk, n
     client.force_login(township_user)
     response = client.post(url, {"held_on": today, "ballots": "14", f"p_{huang}": "-2", f"p_{zhou}": "6"})
     assert response.status_code == 200 and not TieRevoteRecord.objects.exists()
+    again = client.post(url, {"held_on": today, "ballots": "14", f"p_{huang}": "7", f"p_{zhou}": "7"})
+    assert again.status_code == 302
+    page = client.get(url).content.decode()
+    assert 'data-testid="held"' in page and "黄磊 7" in page and "周敏 7" in page
     response = client.post(url, {"held_on": today, "ballots": "14", f"p_{huang}": "5", f"p_{zhou}": "9"})
     assert response.status_code == 302
     page = client.get(reverse("ballots_results", args=[tied.election.pk])).content.decode()
