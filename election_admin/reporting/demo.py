@@ -23,7 +23,7 @@ from election_admin.services.rulesets import ruleset_applicable
 
 from . import arithmetic as ar
 from .models import ElectedMember, ElectionDayFigures, level_codes
-from .services import flags_apply, previous_index
+from .services import flags_apply, previous_index, tally_refresh
 
 CITY = "6301"
 OWN_COUNTY_CYCLE = "630121"  # 大通县: its own 2026 cycle in the demo
@@ -301,6 +301,7 @@ def demo_statistics_create(*, actor: User) -> list[Cycle]:
         flags_apply(unique, previous_index(cycle, [code for code, _kind in villages]))
         ElectedMember.objects.bulk_create(unique, batch_size=2000)
         ElectionDayFigures.objects.bulk_create(days, batch_size=1000)
+        tally_refresh(cycle=cycle, prefix=CITY)
         previous_people = this_term
     return made
 

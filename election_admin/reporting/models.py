@@ -233,3 +233,89 @@ class ElectionDayFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id}"
+
+
+# Sums kept per township in MemberTally, named as the aggregates of selectors._member_rows.
+TALLY_SUMS = (
+    "n_count",
+    "n_women",
+    "n_party",
+    "n_minority",
+    "n_age_35_under",
+    "n_age_36_45",
+    "n_age_46_55",
+    "n_age_56_over",
+    "n_women_age_35_under",
+    "n_women_age_36_45",
+    "n_women_age_46_55",
+    "n_women_age_56_over",
+    "n_edu_below_senior",
+    "n_edu_senior",
+    "n_edu_college",
+    "n_edu_bachelor_plus",
+    "n_re_elected",
+    "n_first_time",
+    "n_compared",
+    "n_cross_serving",
+    "n_dual_role",
+    "n_age_sum",
+)
+
+
+class MemberTally(models.Model):
+    """Summary of the people elected per township, body, post, party post and 交叉任职 — what the county,
+    city and province figures add up instead of scanning every person. Rewritten for the townships
+    concerned by every service that writes people elected (``services.tally_refresh``) and by
+    ``statistics_rebuild``; a township's rows always equal a ``GROUP BY`` of its ElectedMember rows."""
+
+    region_lookup = "township_code"
+
+    cycle = models.ForeignKey(
+        "election_admin.Cycle", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    previous_of = models.ForeignKey(
+        "election_admin.Cycle", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    township_code = models.CharField(max_length=9)
+    county_code = models.CharField(max_length=6)
+    city_code = models.CharField(max_length=4)
+    province_code = models.CharField(max_length=2)
+    body = models.CharField(max_length=25)
+    post = models.CharField(max_length=15)
+    party_post = models.CharField(max_length=20, blank=True)
+    cross_serving = models.BooleanField(default=False)
+    occupations = models.JSONField(default=dict)
+    n_count = models.IntegerField(default=0)
+    n_women = models.IntegerField(default=0)
+    n_party = models.IntegerField(default=0)
+    n_minority = models.IntegerField(default=0)
+    n_age_35_under = models.IntegerField(default=0)
+    n_age_36_45 = models.IntegerField(default=0)
+    n_age_46_55 = models.IntegerField(default=0)
+    n_age_56_over = models.IntegerField(default=0)
+    n_women_age_35_under = models.IntegerField(default=0)
+    n_women_age_36_45 = models.IntegerField(default=0)
+    n_women_age_46_55 = models.IntegerField(default=0)
+    n_women_age_56_over = models.IntegerField(default=0)
+    n_edu_below_senior = models.IntegerField(default=0)
+    n_edu_senior = models.IntegerField(default=0)
+    n_edu_college = models.IntegerField(default=0)
+    n_edu_bachelor_plus = models.IntegerField(default=0)
+    n_re_elected = models.IntegerField(default=0)
+    n_first_time = models.IntegerField(default=0)
+    n_compared = models.IntegerField(default=0)
+    n_cross_serving = models.IntegerField(default=0)
+    n_dual_role = models.IntegerField(default=0)
+    n_age_sum = models.BigIntegerField(default=0)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["cycle", "province_code"], name="tally_cycle_province_idx"),
+            models.Index(fields=["cycle", "township_code"], name="tally_cycle_township_idx"),
+            models.Index(fields=["previous_of", "township_code"], name="tally_previous_township_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township_code} {self.body} {self.post}"

@@ -26,8 +26,10 @@ from .models import (
     LEVEL_COLUMNS,
     MAJORITY_ETHNICITY,
     PARTY_MEMBERSHIPS,
+    TALLY_SUMS,
     ElectedMember,
     ElectionDayFigures,
+    MemberTally,
     PartyPost,
     Post,
 )
@@ -100,6 +102,7 @@ MEMBER_FIGURES: dict[str, Q] = {
     "party": Q(party_membership__in=PARTY_MEMBERSHIPS),
     "minority": ~Q(ethnicity__in=[MAJORITY_ETHNICITY, ""]),
     **{key: Q(age__gte=low, age__lte=high) for key, low, high in ar.AGE_BANDS},
+    **{f"women_{key}": Q(gender="female", age__gte=low, age__lte=high) for key, low, high in ar.AGE_BANDS},
     **{key: Q(education__in=list(values)) for key, values in EDUCATION_BANDS.items()},
     "re_elected": Q(re_elected=True),
     "first_time": Q(re_elected=False),
@@ -233,6 +236,22 @@ def round_breakdown(region: Region | None, cycle: Cycle, group: str = "committee
     ]
 
 
+def round_overview(region: Region, cycle: Cycle) -> tuple[dict, dict]:
+    """Round statistics of ``region`` by group and of each child region by group, in one pass:
+    ``({group: figures}, {group: [child rows]})``."""
+    child_len = child_length(region.code)
+    rows = _round_rows(cycle, region.code, child_len)
+    totals = {group: _round_finish(dict(rows.get((group, ""), _empty_round()))) for group in ROUND_GROUPS}
+    names = _child_names(region.code, child_len)
+    children: dict = {group: [] for group in ROUND_GROUPS}
+    for (group, child), row in sorted(rows.items()):
+        if child:
+            children[group].append(
+                {"code": child, "name": names.get(child, child), **_round_finish(dict(row))}
+            )
+    return totals, children
+
+
 def _child_names(code: str, child_len: int | None) -> dict[str, str]:
     if not child_len:
         return {}
@@ -250,16 +269,25 @@ def _member_aggregates() -> dict:
     return aggregates
 
 
+def _tally_aggregates() -> dict:
+    return {f"t_{name}": Sum(name) for name in TALLY_SUMS}
+
+
 def _empty_members() -> dict:
     return {**{name: 0 for name in MEMBER_FIGURES}, "age_sum": 0}
 
 
 def _member_rows(members, child_column: str | None, groups: dict) -> dict:
+    """{(group, child or ""): sums}. ``members``: ElectedMember rows, or MemberTally rows (county and
+    above: the same sums, added up per township in advance)."""
     keys = ["body", "post", "party_post", "cross_serving"]
     if child_column:
         keys.append(child_column)
+    aggregates = _tally_aggregates() if members.model is MemberTally else _member_aggregates()
     out: dict = defaultdict(_empty_members)
-    for item in members.order_by().values(*keys).annotate(**_member_aggregates()):
+    for item in members.order_by().values(*keys).annotate(**aggregates):
+        if members.model is MemberTally:
+            item = {**item, **{name: item[f"t_{name}"] for name in TALLY_SUMS}}
         children = ("", item[child_column]) if child_column else ("",)
         for group, (predicate, _q) in groups.items():
             if not predicate(item):
@@ -267,7 +295,7 @@ def _member_rows(members, child_column: str | None, groups: dict) -> dict:
             for child in children:
                 row = out[(group, child)]
                 for name in MEMBER_FIGURES:
-                    row[name] += item[f"n_{name}"]
+                    row[name] += item[f"n_{name}"] or 0
                 row["age_sum"] += item["n_age_sum"] or 0
     return out
 
@@ -287,11 +315,16 @@ def _member_finish(row: dict, villages: int | None = None) -> dict:
     return out
 
 
-def _members(cycle: Cycle | None, region_code: str, *, previous_of: Cycle | None = None):
+def _members(cycle: Cycle | None, region_code: str, *, previous_of: Cycle | None = None, tally: bool = True):
+    """The rows to add up: the township tallies for a county or above, the people for a township."""
+    use_tally = tally and len(region_code) <= 6
+    model = MemberTally if use_tally else ElectedMember
     if previous_of is not None:
-        rows = previous_members(previous_of)
+        prev = previous_cycle(previous_of)
+        condition = Q(previous_of=previous_of) | (Q(cycle=prev) if prev is not None else Q(pk__in=[]))
+        rows = model.objects.filter(condition)
     else:
-        rows = ElectedMember.objects.filter(cycle=cycle)
+        rows = model.objects.filter(cycle=cycle)
     return rows.in_region(region_code)
 
 
@@ -344,7 +377,7 @@ def member_comparison(current: dict, previous: dict) -> dict:
 
 def has_previous(region: Region | None, cycle: Cycle) -> bool:
     code = region.code if region is not None else ""
-    return previous_members(cycle).in_region(code).exists()
+    return _members(None, code, previous_of=cycle).exists()
 
 
 def member_breakdown(region: Region | None, cycle: Cycle, group: str = "both") -> list[dict]:
@@ -353,7 +386,7 @@ def member_breakdown(region: Region | None, cycle: Cycle, group: str = "both") -
     child_len = child_length(code) if code else 2
     column = LEVEL_COLUMNS[child_len]
     groups = {group: MEMBER_GROUPS[group]}
-    rows = _member_rows(_members(cycle, code), column, groups)
+    rows = _member_rows(_members(cycle, code, tally=child_len <= 9), column, groups)
     names = _child_names(code, child_len)
     return [
         {"code": child, "name": names.get(child, child), **_member_finish(rows[(g, child)])}
@@ -364,11 +397,29 @@ def member_breakdown(region: Region | None, cycle: Cycle, group: str = "both") -
 
 def occupations(region: Region | None, cycle: Cycle, group: str = "both") -> list[tuple[str, int]]:
     code = region.code if region is not None else ""
-    rows = _members(cycle, code).filter(MEMBER_GROUPS[group][1])
-    return [
-        (item["occupation"] or "", item["n"])
-        for item in rows.order_by().values("occupation").annotate(n=Count("id")).order_by("-n", "occupation")
-    ]
+    rows = _members(cycle, code)
+    condition = MEMBER_GROUPS[group][1]
+    counts: dict[str, int] = defaultdict(int)
+    if rows.model is MemberTally:
+        # Sum the tallies' {occupation: n} in the database (json_each), not row by row in Python.
+        from django.db import connection
+
+        inner, params = rows.filter(condition).order_by().values("id").query.sql_with_params()
+        each = "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
+        cast = "::bigint" if connection.vendor == "postgresql" else ""
+        table = MemberTally._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.key, SUM(e.value{cast}) FROM {table} t, {each}(t.occupations) e "  # noqa: S608
+                f"WHERE t.id IN ({inner}) GROUP BY e.key",
+                params,
+            )
+            for name, n in cursor.fetchall():
+                counts[name or ""] += int(n)
+    else:
+        for item in rows.filter(condition).order_by().values("occupation").annotate(n=Count("id")):
+            counts[item["occupation"] or ""] += item["n"]
+    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -49,6 +49,70 @@ def flags_refresh(*, cycle: Cycle | None, village_codes, previous_of: Cycle | No
     previous = previous_index(cycle, codes) if cycle is not None else None
     changed = flags_apply(list(rows), previous)
     ElectedMember.objects.bulk_update(changed, ["cross_serving", "dual_role", "re_elected"], batch_size=2000)
+    tally_refresh(cycle=cycle, previous_of=previous_of, townships={code[:9] for code in codes})
+
+
+def tally_refresh(
+    *, cycle: Cycle | None = None, previous_of: Cycle | None = None, townships=None, prefix: str = ""
+):
+    """Rewrite the MemberTally rows of ``cycle`` (or of the imported previous term of ``previous_of``) for
+    the given townships (or every township under ``prefix``) from the people elected: one GROUP BY."""
+    from .models import TALLY_SUMS, MemberTally
+    from .selectors import MEMBER_FIGURES
+
+    members = (
+        ElectedMember.objects.filter(cycle=cycle)
+        if cycle is not None
+        else ElectedMember.objects.filter(previous_of=previous_of)
+    )
+    tallies = (
+        MemberTally.objects.filter(cycle=cycle)
+        if cycle is not None
+        else MemberTally.objects.filter(previous_of=previous_of)
+    )
+    if townships is not None:
+        townships = sorted(set(townships))
+        members = members.filter(township_code__in=townships)
+        tallies = tallies.filter(township_code__in=townships)
+    elif prefix:
+        members = (
+            members.in_region(prefix)
+            if len(prefix) in (2, 4, 6, 9)
+            else members.filter(township_code__startswith=prefix)
+        )
+        tallies = (
+            tallies.in_region(prefix)
+            if len(prefix) in (2, 4, 6, 9)
+            else tallies.filter(township_code__startswith=prefix)
+        )
+    keys = ["township_code", "body", "post", "party_post", "cross_serving"]
+    aggregates = {f"a_{name}": Count("id", filter=condition) for name, condition in MEMBER_FIGURES.items()}
+    aggregates["a_age_sum"] = Sum("age")
+    jobs: dict[tuple, dict] = defaultdict(dict)
+    for item in members.order_by().values(*keys, "occupation").annotate(n=Count("id")):
+        jobs[tuple(item[k] for k in keys)][item["occupation"] or ""] = item["n"]
+    rows = []
+    for item in members.order_by().values(*keys).annotate(**aggregates):
+        code = item["township_code"]
+        rows.append(
+            MemberTally(
+                cycle=cycle,
+                previous_of=previous_of if cycle is None else None,
+                township_code=code,
+                county_code=code[:6],
+                city_code=code[:4],
+                province_code=code[:2],
+                body=item["body"],
+                post=item["post"],
+                party_post=item["party_post"],
+                cross_serving=item["cross_serving"],
+                occupations=jobs.get(tuple(item[k] for k in keys), {}),
+                **{name: item[f"a_{name[2:]}"] or 0 for name in TALLY_SUMS},
+            )
+        )
+    tallies.delete()
+    MemberTally.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def previous_index(cycle: Cycle, codes) -> dict[tuple[str, str], set[str]]:
@@ -236,6 +300,9 @@ def statistics_rebuild(*, cycle: Cycle, actor=None, stdout=None) -> int:
     ).order_by("pk")
     for election in elections.iterator():
         total += members_record(election=election, actor=actor)
+    with transaction.atomic():
+        tally_refresh(cycle=cycle, prefix=cycle.region_id)
+        tally_refresh(previous_of=cycle, prefix=cycle.region_id)
     if stdout is not None:
         stdout.write(f"{cycle.name}: {total}")
     return total

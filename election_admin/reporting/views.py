@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -116,23 +115,12 @@ def _round_table(rounds: dict, groups: list[str]) -> list[dict]:
     return rows
 
 
-def _age_pyramid(region: Region, cycle: Cycle, group: str) -> dict:
-    rows = (
-        ElectedMember.objects.filter(cycle=cycle)
-        .in_region(region.code)
-        .filter(selectors.MEMBER_GROUPS[group][1])
-        .order_by()
-        .values("gender")
-        .annotate(
-            **{key: Count("id", filter=selectors.MEMBER_FIGURES[key]) for key, _low, _high in ar.AGE_BANDS}
-        )
-    )
-    by_gender = {row["gender"]: row for row in rows}
+def _age_pyramid(stats: dict) -> dict:
     bands = [key for key, _low, _high in ar.AGE_BANDS]
     return {
         "labels": [str(FIGURE_LABELS[b]) for b in bands],
-        "men": [by_gender.get("male", {}).get(b, 0) for b in bands],
-        "women": [-by_gender.get("female", {}).get(b, 0) for b in bands],
+        "men": [stats[b] - stats[f"women_{b}"] for b in bands],
+        "women": [-stats[f"women_{b}"] for b in bands],
         "men_label": _("Men"),
         "women_label": _("Women"),
     }
@@ -146,14 +134,14 @@ def statistics_region(request, cycle_id: int, code: str):
     group = request.GET.get("group", "both")
     if group not in selectors.MEMBER_GROUPS:
         group = "both"
-    rounds = selectors.round_statistics(region, cycle)
+    rounds, child_round_rows = selectors.round_overview(region, cycle)
     round_groups = [g for g in selectors.ROUND_GROUPS if rounds[g]["due"]] or ["committee"]
     current = selectors.member_statistics(region, cycle)
     has_previous = selectors.has_previous(region, cycle)
     previous = selectors.member_statistics(region, cycle, previous=True) if has_previous else {}
     changes = selectors.member_comparison(current, previous) if has_previous else {}
-    child_rounds = selectors.round_breakdown(region, cycle, "committee")
-    child_party = {row["code"]: row for row in selectors.round_breakdown(region, cycle, "party_branch")}
+    child_rounds = child_round_rows["committee"]
+    child_party = {row["code"]: row for row in child_round_rows["party_branch"]}
     child_members = {row["code"]: row for row in selectors.member_breakdown(region, cycle, group)}
     children = []
     codes = sorted({row["code"] for row in child_rounds} | set(child_members))
@@ -173,7 +161,7 @@ def statistics_region(request, cycle_id: int, code: str):
         )
     edu_keys = list(EDUCATION_BANDS)
     charts = {
-        "pyramid": _age_pyramid(region, cycle, group),
+        "pyramid": _age_pyramid(current[group]),
         "education": {
             "labels": [str(FIGURE_LABELS[k]) for k in edu_keys],
             "values": [current[group][k] for k in edu_keys],

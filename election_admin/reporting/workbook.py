@@ -75,7 +75,7 @@ def hierarchy_tables(region: Region, cycle: Cycle) -> dict:
     round_raw = selectors._round_rows(cycle, code, depth)
     rounds = {k: selectors._round_finish(dict(v)) for k, v in _roll_up(round_raw, code, _add).items()}
     members_raw = selectors._member_rows(
-        selectors._members(cycle, code), LEVEL_COLUMNS[depth], selectors.MEMBER_GROUPS
+        selectors._members(cycle, code, tally=depth <= 9), LEVEL_COLUMNS[depth], selectors.MEMBER_GROUPS
     )
     member_sums = _roll_up(members_raw, code, _add)
     members = {}

@@ -67,3 +67,28 @@ def test_a_township_cannot_see_a_neighbours_figures_or_drill_downs(report, towns
         assert client.get(url).status_code == 404, url
     own = client.get(reverse("statistics_people", args=[report.pk, "630121100", "party_branch", "count"]))
     assert own.status_code == 200 and "当选人0" not in own.content.decode()
+
+
+def test_county_figures_from_the_township_tallies_equal_the_people(report, regions):
+    """County and above add up MemberTally rows; they must equal the people elected, figure by figure."""
+    from election_admin.reporting import selectors
+    from election_admin.reporting.models import MemberTally
+
+    assert MemberTally.objects.filter(cycle=report, township_code=TOWNSHIP).exists()
+    for previous in (None, report):
+        tally = selectors._member_rows(
+            selectors._members(report, "630121", previous_of=previous),
+            "township_code",
+            selectors.MEMBER_GROUPS,
+        )
+        people = selectors._member_rows(
+            selectors._members(report, "630121", previous_of=previous, tally=False),
+            "township_code",
+            selectors.MEMBER_GROUPS,
+        )
+        assert tally == people and tally[("party_branch", TOWNSHIP)]["count"] == 225
+    county = member_statistics(regions["630121"], report)
+    assert (
+        county["secretaries"]["avg_age"] == 42.5 and county["party_branch"]["edu_bachelor_plus_pct"] == 55.6
+    )
+    assert selectors.occupations(regions["630121"], report, "party_branch") == [("社区工作者", 225)]
