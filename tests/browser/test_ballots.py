@@ -1,7 +1,12 @@
 """Browser test of election night: two clerks enter a box's tally sheet, the county resolves the one
-difference from the paper sheet, the township computes and certifies the results, the notice downloads."""
+difference from the paper sheet, the township computes and certifies the results, the notice downloads,
+and the county downloads the summary workbook of its area with the village's row in it."""
+
+import io
+from pathlib import Path
 
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from ballots.models import TallySheet
@@ -82,3 +87,24 @@ def test_election_night(page):
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename.endswith(".pdf")
+
+    # The county downloads the summary workbook of 大通县 from its progress page.
+    switch_user(page, "datong")
+    page.goto(f"{page.base_url}/progress/630121/")
+    page.get_by_test_id("area-documents-link").first.click()
+    expect(page.get_by_test_id("area-counts")).to_contain_text("1")
+    page.get_by_test_id("summary-form").get_by_role("button").click()
+    expect(page.get_by_test_id("job-progress")).to_contain_text("100%")
+    with page.expect_download() as download:
+        page.get_by_test_id("job-progress").get_by_role("link").first.click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if row[0] == "县（市、区）")
+    village = next(
+        row
+        for row in rows
+        if row[header.index("统计代码")] == "630121100201" and row[header.index("选举机构")] == "村民委员会"
+    )
+    assert village[header.index("村（社区）")] == "元树尔村委会"
+    assert (village[header.index("参加投票人数")], village[header.index("当选主任")]) == (14, "张明")
