@@ -154,10 +154,13 @@ def _prefill(database_url: str, rows: int, existing: int) -> dict:
     connection.close()
     import psycopg2
 
-    with psycopg2.connect(database_url) as raw:
+    raw = psycopg2.connect(database_url)
+    try:
         raw.autocommit = True
         with raw.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE) voters_voter")
+    finally:
+        raw.close()
     return {"election_id": election.pk, "cycle_id": cycle.pk, "existing": made}
 
 

@@ -63,6 +63,7 @@ class CheckedRoll:
     already_on_roll: int = 0
     elsewhere: int = 0
     header_rows: dict[str, int] = field(default_factory=dict)
+    importable: int | None = None  # when ``insertable`` also holds rows left out (the pipelined write)
 
     def counts(self) -> dict[str, int]:
         result = self.result
@@ -74,7 +75,7 @@ class CheckedRoll:
             "duplicates_in_file": result.duplicate_rows,
             "registered_elsewhere": self.elsewhere,
             "already_on_roll": self.already_on_roll,
-            "importable": len(self.insertable),
+            "importable": len(self.insertable) if self.importable is None else self.importable,
         }
 
 
@@ -258,29 +259,25 @@ def _copy_text(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source:
         for row, hashed, number, sealed_number, phone, sealed_phone in zip(
             rows, hashes, numbers, sealed_numbers, phones, sealed_phones, strict=True
         ):
-            texts = (row.name, row.group, row.address, row.approval_reference, row.notes)
+            name, group, address, approval, notes = (
+                row.name,
+                row.group,
+                row.address,
+                row.approval_reference,
+                row.notes,
+            )
             if escape:
-                texts = tuple(value.translate(_COPY_ESCAPES) for value in texts)
-            name, group, address, approval, notes = texts
-            yield "\t".join(
-                (
-                    head + name,
-                    row.gender,
-                    row.ethnicity,
-                    row.birth_date.isoformat(),
-                    group,
-                    address,
-                    row.category,
-                    approval,
-                    registered,
-                    "",
-                    notes,
-                    hashed,
-                    mask_id(number),
-                    sealed_number,
-                    mask_phone(phone),
-                    sealed_phone + tail,
+                name, group, address, approval, notes = (
+                    value.translate(_COPY_ESCAPES) for value in (name, group, address, approval, notes)
                 )
+            # a valid number is 18 characters; its birth date and mask are slices of it
+            masked_phone = (
+                phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) > 7 else mask_phone(phone)
+            )
+            yield (
+                f"{head}{name}\t{row.gender}\t{row.ethnicity}\t{number[6:10]}-{number[10:12]}-{number[12:14]}\t"
+                f"{group}\t{address}\t{row.category}\t{approval}\t{registered}\t\t{notes}\t{hashed}\t"
+                f"{number[:6]}********{number[14:]}\t{sealed_number}\t{masked_phone}\t{sealed_phone}{tail}"
             )
 
     text = "".join(lines(False))
@@ -488,7 +485,7 @@ class _PipelinedWriter:
         self.error: BaseException | None = None
         self.batch_rows = BATCH_ROWS
         self.handed = 0  # rows already handed to the writing thread
-        self.queue: queue.Queue = queue.Queue(maxsize=3)
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
         connection.ensure_connection()
         self.raw = connection.connection
         self.thread = threading.Thread(target=self._run, name="voter-import-writer", daemon=True)
@@ -508,7 +505,8 @@ class _PipelinedWriter:
         start, self.handed = self.handed, len(self.rows)
         if start < self.handed:
             rows, hashes = self.rows[start:], self.hashes[start:]
-            self.queue.put(_copy_text(self.ref, rows, hashes, source=self.source, now=self.now))
+            text = _copy_text(self.ref, rows, hashes, source=self.source, now=self.now)
+            self.queue.put(text.encode())  # UTF-8 bytes: a third of the str's memory, and what COPY sends
 
     def _run(self) -> None:
         try:
@@ -521,7 +519,7 @@ class _PipelinedWriter:
                 while (text := self.queue.get()) is not None:
                     cursor.copy_expert(
                         f"COPY voter_import_rows ({_STAGING_COLUMNS}) FROM STDIN",
-                        io.StringIO(text),
+                        io.BytesIO(text),
                         size=1 << 20,
                     )
                     del text
@@ -567,13 +565,10 @@ class _PipelinedWriter:
             else:
                 elsewhere += 1
         checked.already_on_roll, checked.elsewhere = here, elsewhere
-        if skipped or duplicate_hashes:
-            left_out = skipped.keys() | duplicate_hashes
-            kept = [(r, h) for r, h in zip(self.rows, self.hashes, strict=True) if h not in left_out]
-            checked.insertable, checked.hashes = [r for r, _ in kept], [h for _, h in kept]
-        else:
-            checked.insertable, checked.hashes = self.rows, self.hashes
-        return len(checked.insertable)
+        # every handed row has its own number: written = handed − skipped − taken back
+        written = len(self.hashes) - len(skipped) - len(retract)
+        checked.insertable, checked.hashes, checked.importable = self.rows, self.hashes, written
+        return written
 
 
 # --- the flow ----------------------------------------------------------------------------------
