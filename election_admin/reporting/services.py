@@ -416,7 +416,7 @@ def previous_members_import(*, actor, cycle: Cycle, rows: list[dict], election_d
     seen = set()
     for index, row in enumerate(rows, start=2):
         code = str(row.get("village_code", "")).strip()
-        where = _("Row %(row)s") % {"row": index}
+        where = _("Row %(row)s") % {"row": row.get("row", index)}
         if code not in villages:
             errors.append(
                 f"{where}: " + _("village code %(code)s is not a village or community.") % {"code": code}
