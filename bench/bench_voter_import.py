@@ -327,7 +327,12 @@ def peer_installed() -> bool:
 
 
 def run(
-    database_url: str, *, rows: int = DEFAULT_ROWS, existing: int = DEFAULT_EXISTING, keep: bool = False
+    database_url: str,
+    *,
+    rows: int = DEFAULT_ROWS,
+    existing: int = DEFAULT_EXISTING,
+    keep: bool = False,
+    peer: bool = True,
 ) -> list[Figure]:
     """Prepare the scratch database, import the file with ours and with django-import-export; the figures."""
     if not is_postgresql(database_url):
@@ -385,7 +390,9 @@ def run(
                 ours["elsewhere"] == min(OVERLAP, existing),
             ),
         ]
-        if peer_installed():
+        if not peer:
+            pass
+        elif peer_installed():
             _delete_imported(scratch)
             peer = _child("peer", scratch, str(path), str(prepared["election_id"]))
             figures += [
@@ -463,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help=f"keep the {SCRATCH_DATABASE} database afterwards"
     )
+    parser.add_argument("--no-peer", action="store_true", help="leave out django-import-export")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.child:
@@ -489,7 +497,13 @@ def main(argv: list[str] | None = None) -> int:
         f"Importing a {options.rows:,}-row roll into {ScratchDatabase(options.database_url, SCRATCH_DATABASE).url} "
         f"beside {options.existing:,} registered voters …"
     )
-    figures = run(options.database_url, rows=options.rows, existing=options.existing, keep=options.keep)
+    figures = run(
+        options.database_url,
+        rows=options.rows,
+        existing=options.existing,
+        keep=options.keep,
+        peer=not options.no_peer,
+    )
     print(format_table(figures))
     return 0 if all(figure["passed"] is not False for figure in figures) else 1
 
