@@ -7,6 +7,9 @@ from . import views_area
 
 urlpatterns: list = [
     path(
+        "areas/<str:code>/documents/", views_area.area_documents_latest, name="ballots_area_documents_latest"
+    ),
+    path(
         "cycles/<int:cycle_id>/areas/<str:code>/documents/",
         views_area.area_documents,
         name="ballots_area_documents",

@@ -42,6 +42,15 @@ def area_documents(request, cycle_id: int, code: str):
     return render(request, "ballots/area_documents.html", context)
 
 
+@login_required
+def area_documents_latest(request, code: str):
+    """From the dashboard: the area's documents in the newest cycle covering it."""
+    cycle = area_services.latest_cycle(request.user, code)
+    if cycle is None or area_services.area_for(request.user, cycle, code) is None:
+        raise Http404
+    return redirect("ballots_area_documents", cycle.pk, code)
+
+
 def _start(request, cycle, area, *, kind: str, total: int, task, args: tuple):
     with transaction.atomic():
         job = job_create(

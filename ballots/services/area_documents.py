@@ -482,14 +482,16 @@ def area_overview(user, cycle: Cycle, area: Region) -> dict:
 
 
 def area_dashboard_panel(*, user, region: Region | None, today, elections: list) -> dict | None:
-    """A link to the area's documents on the progress dashboard (township or above; one query)."""
+    """A link to the area's documents on the progress dashboard (township or above). No query: the link
+    opens the newest cycle covering the area (``latest_cycle``)."""
     if region is None or not area_may_request(user) or region.level > RegionLevel.TOWNSHIP:
         return None
-    cycles = [
-        c
-        for c in Cycle.objects.visible_to(user).order_by("-window_start", "region_id")[:5]
-        if c.region_id.startswith(region.code) or region.code.startswith(c.region_id)
-    ][:3]
-    if not cycles:
-        return None
-    return {"template": "ballots/area_dashboard_panel.html", "region": region, "cycles": cycles}
+    return {"template": "ballots/area_dashboard_panel.html", "region": region}
+
+
+def latest_cycle(user, area_code: str) -> Cycle | None:
+    """The newest cycle the user sees that covers part of the area."""
+    for cycle in Cycle.objects.visible_to(user).order_by("-window_start", "-pk")[:20]:
+        if cycle.region_id.startswith(area_code) or area_code.startswith(cycle.region_id):
+            return cycle
+    return None

@@ -225,7 +225,12 @@ def test_no_certified_result_no_batch(client, county_user, regions):
     assert not Job.objects.exists()
 
 
-def test_dashboard_links_the_area_documents(client, certified, county_user):
+def test_dashboard_links_the_area_documents(client, certified, county_user, township_user):
     client.force_login(county_user)
     page = client.get(reverse("progress_region", args=["630121"])).content.decode()
-    assert reverse("ballots_area_documents", args=[certified.election.cycle.pk, "630121"]) in page
+    link = reverse("ballots_area_documents_latest", args=["630121"])
+    assert link in page
+    cycle = certified.election.cycle
+    assert client.get(link).url == reverse("ballots_area_documents", args=[cycle.pk, "630121"])
+    client.force_login(township_user)
+    assert client.get(link).status_code == 404  # the county is not the township's area
