@@ -89,6 +89,7 @@ def area_elections(cycle: Cycle, area: Region):
 class SummaryRow:
     """One village election's line of the summary workbook."""
 
+    city: str
     county: str
     township: str
     township_code: str
@@ -131,7 +132,7 @@ def summary_rows(cycle: Cycle, area: Region) -> tuple[list[SummaryRow], str]:
         .order_by("round_number")
     ):
         results[(result.election_id, result.round_number)] = result
-    prefixes = {e.region_id[:length] for e in elections for length in (6, 9)}
+    prefixes = {e.region_id[:length] for e in elections for length in (4, 6, 9)}
     regions = {r.code: r for r in Region.objects.filter(code__in=prefixes).only("code", "name")}
     stages = dict(Stage.choices)
     statuses = dict(ResultStatus.choices)
@@ -140,6 +141,7 @@ def summary_rows(cycle: Cycle, area: Region) -> tuple[list[SummaryRow], str]:
         first = results.get((election.pk, FIRST_ROUND))
         runoff = results.get((election.pk, RUNOFF_ROUND))
         row = SummaryRow(
+            city=_names(regions, election.region_id, 4),
             county=_names(regions, election.region_id, 6),
             township=_names(regions, election.region_id, 9),
             township_code=election.region_id[:9],
@@ -176,6 +178,7 @@ def _post_label(post: str) -> str:
 
 def summary_header() -> list[str]:
     return [
+        "市（州）",
         "县（市、区）",
         "乡镇（街道）",
         "村（社区）",
@@ -232,7 +235,7 @@ def summary_workbook_bytes(*, title: str, meta: list[str], rows: list[SummaryRow
         safe_cell(cell, label)
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    sheet.freeze_panes = sheet.cell(row=line + 1, column=4)
+    sheet.freeze_panes = sheet.cell(row=line + 1, column=5)  # the names and the code stay in view
     turnout_column = header.index("参选率") + 1
     shade = PatternFill("solid", fgColor="F2F2F2")
 
@@ -250,7 +253,7 @@ def summary_workbook_bytes(*, title: str, meta: list[str], rows: list[SummaryRow
 
     def total_values(label: str, name: str, total: dict) -> list:
         turnout = total["voted"] / total["turnout_registered"] if total["turnout_registered"] else None
-        values = ["", label, name, f"{total['elections']} 个", ""]
+        values = ["", "", label, name, f"{total['elections']} 个", ""]
         values += [total["registered"], total["voted"], turnout]
         values += [total[n] for n in ("issued", "returned", "valid", "invalid")]
         values += [""] * len(POSTS_SHOWN) + [f"{total['runoffs']} 个", "", ""]
@@ -263,7 +266,7 @@ def summary_workbook_bytes(*, title: str, meta: list[str], rows: list[SummaryRow
             write(total_values("小计", township_name, township), is_total=True)
             township = _blank_total()
         current, township_name = row.township_code, row.township
-        values = [row.county, row.township, row.village, row.code, row.body]
+        values = [row.city, row.county, row.township, row.village, row.code, row.body]
         values += [row.registered, row.voted, row.turnout, row.issued, row.returned, row.valid, row.invalid]
         values += ["、".join(row.winners.get(post, [])) for post in POSTS_SHOWN]
         values += ["是" if row.runoff else "否", row.status or "未计票", row.stage]
@@ -273,7 +276,7 @@ def summary_workbook_bytes(*, title: str, meta: list[str], rows: list[SummaryRow
     if current is not None:
         write(total_values("小计", township_name, township), is_total=True)
     write(total_values("合计", "", grand), is_total=True)
-    widths = {"A": 16, "B": 16, "C": 22, "D": 14, "E": 14}
+    widths = {"A": 12, "B": 16, "C": 16, "D": 22, "E": 14, "F": 14}
     for letter, width in widths.items():
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()

@@ -80,9 +80,10 @@ def test_county_summary_workbook(client, certified, county_user, django_capture_
     assert job.result_url == reverse("document_download", args=[document.pk])
     assert document.region_id == "630121" and len(document.sha256) == 64
     sheet, rows = sheet_rows(document)
-    header_at = next(i for i, row in enumerate(rows) if row[0] == "县（市、区）")
+    header_at = next(i for i, row in enumerate(rows) if row[0] == "市（州）")
     header = rows[header_at]
-    assert header[:8] == [
+    assert header[:9] == [
+        "市（州）",
         "县（市、区）",
         "乡镇（街道）",
         "村（社区）",
@@ -92,12 +93,13 @@ def test_county_summary_workbook(client, certified, county_user, django_capture_
         "参加投票人数",
         "参选率",
     ]
-    assert sheet.freeze_panes == f"D{header_at + 2}"
+    assert sheet.freeze_panes == f"E{header_at + 2}"
     column = {name: header.index(name) for name in header}
     village = next(
         r for r in rows if r[column["统计代码"]] == "630121100201" and r[column["选举机构"]] == "村民委员会"
     )
-    assert village[column["村(社区)"] if "村(社区)" in column else column["村（社区）"]] == "元树尔村委会"
+    assert village[column["村（社区）"]] == "元树尔村委会"
+    assert (village[column["市（州）"]], village[column["乡镇（街道）"]]) == ("西宁市", "桥头镇")
     assert (village[column["登记选民数"]], village[column["参加投票人数"]]) == (16, 14)
     assert village[column["参选率"]] == pytest.approx(14 / 16)
     assert (village[column["有效票数"]], village[column["无效票数"]]) == (13, 1)
@@ -107,9 +109,9 @@ def test_county_summary_workbook(client, certified, county_user, django_capture_
         assert village[column["选举阶段"]] == str(Stage.RESULTS_CERTIFIED.label) != "Results certified"
     waiting = next(r for r in rows if r[column["统计代码"]] == "630121101201")
     assert (waiting[column["登记选民数"]], waiting[column["结果状态"]]) == (None, "未计票")
-    subtotals = [r for r in rows if r[1] == "小计"]
-    assert [r[2] for r in subtotals] == ["桥头镇", "城关镇"]
-    total = next(r for r in rows if r[1] == "合计")
+    subtotals = [r for r in rows if r[2] == "小计"]
+    assert [r[3] for r in subtotals] == ["桥头镇", "城关镇"]
+    total = next(r for r in rows if r[2] == "合计")
     assert total[column["登记选民数"]] == 16 and total[column["参加投票人数"]] == 14
     # a region name that reads like a formula is text, never a formula
     cell = next(c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK"))
@@ -132,7 +134,7 @@ def test_township_workbook_has_its_own_villages_only(
     assert page.status_code == 200 and "桥头镇" in page.content.decode()
     request_summary(client, cycle, "630121100", django_capture_on_commit_callbacks)
     _sheet, rows = sheet_rows(Document.objects.get(kind=DocumentKind.SUMMARY_WORKBOOK))
-    codes = {str(r[3]) for r in rows if r[3] and str(r[3]).isdigit()}
+    codes = {str(r[4]) for r in rows if r[4] and str(r[4]).isdigit()}
     assert codes and all(code.startswith("630121100") for code in codes)
 
 

@@ -100,7 +100,7 @@ def test_election_night(page):
     assert download.value.suggested_filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    header = next(row for row in rows if row[0] == "县（市、区）")
+    header = next(row for row in rows if row[0] == "市（州）")
     village = next(
         row
         for row in rows
