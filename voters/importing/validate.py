@@ -627,6 +627,7 @@ def validate_roll(
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
     on_rows: Callable[[list[VoterRow]], None] | None = None,
+    keep_valid: bool = True,
 ) -> ImportResult:
     """Check every row of every data sheet; ``progress(rows_done)`` is called every few thousand rows.
 
@@ -636,6 +637,7 @@ def validate_roll(
     ``on_rows(rows)`` (for a writer that works while the rest is read) receives, chunk by chunk, the valid
     rows whose ID number appears there for the first time in the file. A number found again later makes
     both rows errors at the end: its first row, already handed over, is then in ``duplicate_ids``.
+    ``keep_valid=False`` (with ``on_rows``) leaves ``valid`` empty, so each row is freed once handed over.
     """
     result = ImportResult(
         file_errors=list(roll.errors),
@@ -647,7 +649,7 @@ def validate_roll(
         return result
     today = today or date.today()
     with _gc_paused():
-        _validate_sheets(roll, result, election_day, groups, today, progress, on_rows)
+        _validate_sheets(roll, result, election_day, groups, today, progress, on_rows, keep_valid)
     return result
 
 
@@ -672,6 +674,7 @@ def _validate_sheets(
     today: date,
     progress: Callable[[int], None] | None,
     on_rows: Callable[[list[VoterRow]], None] | None = None,
+    keep_valid: bool = True,
 ) -> None:
     first_place: dict[str, tuple[str, int]] = {}  # ID number → (sheet, row) where first seen
     duplicates: dict[str, list[tuple[str, int]]] = {}
@@ -684,7 +687,8 @@ def _validate_sheets(
             first_row += len(rows)
             voters = validator.fast_chunk(numbers, rows)
             if all(voters) and _register_all(voters, sheet.name, numbers, first_place):
-                result.valid.extend(voters)  # the usual chunk: every row valid, no ID seen before
+                if keep_valid:
+                    result.valid.extend(voters)  # the usual chunk: every row valid, no ID seen before
                 if on_rows is not None:
                     on_rows(voters)  # type: ignore[arg-type]
                 rows_read += len(voters)
@@ -696,7 +700,8 @@ def _validate_sheets(
             for number, cells, row in zip(numbers, rows, voters, strict=True):
                 if row is not None:
                     id_number = row.id_number
-                    result.valid.append(row)
+                    if keep_valid:
+                        result.valid.append(row)
                     if id_number not in first_place:
                         handed.append(row)
                 elif validator.is_blank(cells):
@@ -708,7 +713,8 @@ def _validate_sheets(
                 else:
                     row = validator.check(number, cells, result.errors)
                     if row is not None:
-                        result.valid.append(row)
+                        if keep_valid:
+                            result.valid.append(row)
                         if row.id_number not in first_place:
                             handed.append(row)
                     id_number = validator.id_number

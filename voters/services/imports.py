@@ -240,8 +240,10 @@ def _copy_lines(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source
         yield constant_head + "\t".join(fields) + constant_tail
 
 
-def _copy_text(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime) -> str:
-    """The COPY text of many rows at once, in the order of their hashes (the unique index's order):
+def _copy_text(
+    ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime
+) -> bytearray:
+    """The COPY text (UTF-8) of many rows at once, in the order of their hashes (the unique index's order):
     the same fields as :func:`_copy_lines`, with the ID numbers and phones encrypted column-wise."""
     order = sorted(range(len(rows)), key=hashes.__getitem__)
     rows = [rows[i] for i in order]
@@ -280,10 +282,15 @@ def _copy_text(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source:
                 f"{number[:6]}********{number[14:]}\t{sealed_number}\t{masked_phone}\t{sealed_phone}{tail}"
             )
 
-    text = "".join(lines(False))
-    if "\\" in text or "\r" in text or text.count("\n") != len(rows) or text.count("\t") != 21 * len(rows):
-        text = "".join(lines(True))  # a backslash, tab or line break typed in a cell: escape the texts
-    return text
+    data = b"".join([line.encode() for line in lines(False)])  # UTF-8 line by line: no large str
+    if (
+        b"\\" in data
+        or b"\r" in data
+        or data.count(b"\n") != len(rows)
+        or data.count(b"\t") != 21 * len(rows)
+    ):
+        data = b"".join([line.encode() for line in lines(True)])  # a backslash, tab or line break in a cell
+    return data
 
 
 _STAGING_COLUMNS = ", ".join(f'"{name}"' for name in VOTER_COLUMNS)
@@ -437,6 +444,7 @@ def import_roll_file(
             election_day=election_day,
             progress=progress.rows if progress is not None else None,
             on_rows=writer.put,
+            keep_valid=False,  # each row is freed once its batch is written
         )
         timings["read_validate"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -462,6 +470,19 @@ _INSERT_CHUNK = (
 )
 
 
+class _BytesReader:
+    """A file over a bytearray that COPY reads in slices, without copying the whole of it first."""
+
+    def __init__(self, data: bytearray) -> None:
+        self.view, self.position = memoryview(data), 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self.view) if size is None or size < 0 else self.position + size
+        chunk = self.view[self.position : end].tobytes()
+        self.position += len(chunk)
+        return chunk
+
+
 BATCH_ROWS = 25_000  # rows per INSERT: each one walks the cycle's unique index once, in key order
 
 
@@ -479,8 +500,8 @@ class _PipelinedWriter:
     def __init__(self, ref: RollRef, *, source: str, now: datetime) -> None:
         self.ref, self.source, self.now = ref, source, now
         self.hasher = id_hasher()
-        self.rows: list[VoterRow] = []
-        self.hashes: list[str] = []
+        self.rows: list[VoterRow] = []  # the batch being gathered
+        self.hashes: list[str] = []  # of every row handed over
         self.skipped: dict[str, str] = {}  # id_hash → region where already registered ("" unknown)
         self.error: BaseException | None = None
         self.batch_rows = BATCH_ROWS
@@ -495,18 +516,17 @@ class _PipelinedWriter:
         if self.error is not None:
             raise self.error
         hasher = self.hasher
-        hashes = [hasher(row.id_number) for row in rows]
         self.rows += rows
-        self.hashes += hashes
-        if len(self.rows) - self.handed >= self.batch_rows:
+        self.hashes += [hasher(row.id_number) for row in rows]
+        if len(self.rows) >= self.batch_rows:
             self._hand_over()
 
     def _hand_over(self) -> None:
-        start, self.handed = self.handed, len(self.rows)
-        if start < self.handed:
-            rows, hashes = self.rows[start:], self.hashes[start:]
-            text = _copy_text(self.ref, rows, hashes, source=self.source, now=self.now)
-            self.queue.put(text.encode())  # UTF-8 bytes: a third of the str's memory, and what COPY sends
+        if self.rows:
+            rows, self.rows = self.rows, []  # the rows of the batch; their hashes stay in self.hashes
+            hashes = self.hashes[self.handed :]
+            self.handed = len(self.hashes)
+            self.queue.put(_copy_text(self.ref, rows, hashes, source=self.source, now=self.now))
 
     def _run(self) -> None:
         try:
@@ -519,7 +539,7 @@ class _PipelinedWriter:
                 while (text := self.queue.get()) is not None:
                     cursor.copy_expert(
                         f"COPY voter_import_rows ({_STAGING_COLUMNS}) FROM STDIN",
-                        io.BytesIO(text),
+                        _BytesReader(text),
                         size=1 << 20,
                     )
                     del text
@@ -567,7 +587,7 @@ class _PipelinedWriter:
         checked.already_on_roll, checked.elsewhere = here, elsewhere
         # every handed row has its own number: written = handed − skipped − taken back
         written = len(self.hashes) - len(skipped) - len(retract)
-        checked.insertable, checked.hashes, checked.importable = self.rows, self.hashes, written
+        checked.insertable, checked.hashes, checked.importable = [], self.hashes, written
         return written
 
 
