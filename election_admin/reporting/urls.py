@@ -17,4 +17,6 @@ urlpatterns = [
     ),
     path("<int:cycle_id>/<str:code>/workbook/", views.statistics_workbook, name="statistics_workbook"),
     path("elections/<int:pk>/members/", views.election_members, name="statistics_election_members"),
+    path("previous-template/", views.previous_template, name="statistics_previous_template"),
+    path("previous/<int:cycle_id>/", views.previous_import, name="statistics_previous_import"),
 ]

@@ -359,3 +359,75 @@ def statistics_workbook(request, cycle_id: int, code: str):
             lambda: task_enqueue(statistics_workbook_task, cycle.pk, region.code, job.pk, job_id=job.pk)
         )
     return redirect(reverse("job_detail", args=[job.pk]))
+
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+@login_required
+def previous_template(request):
+    """The empty Excel template of the previous term's list."""
+    from django.http import HttpResponse
+
+    from .importing import template_bytes
+
+    response = HttpResponse(
+        template_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="previous-term-template.xlsx"'
+    return response
+
+
+@login_required
+def previous_import(request, cycle_id: int):
+    """上届当选人名单 — upload the previous term's list for villages of the user's area (all or nothing)."""
+    from datetime import date
+
+    from .importing import read_rows
+    from .services import previous_members_import
+
+    cycle = get_object_or_404(_cycles(request.user), pk=cycle_id)
+    may_import = request.user.role in RECORDING_ROLES
+    errors: list[str] = []
+    if request.method == "POST":
+        if not may_import:
+            raise PermissionDenied(_("Township staff or a bureau records this."))
+        upload = request.FILES.get("file")
+        try:
+            day = date.fromisoformat(request.POST.get("election_day", ""))
+        except ValueError:
+            day = None
+            errors.append(_("Election day of the previous term: enter a date (YYYY-MM-DD)."))
+        if upload is None or upload.size > MAX_UPLOAD:
+            errors.append(_("Choose the filled-in template (.xlsx, at most 10 MB)."))
+        if not errors:
+            try:
+                rows, errors = read_rows(upload.read())
+            except Exception:  # not a workbook at all
+                rows, errors = [], [_("The file is not an Excel workbook (.xlsx). Use the template.")]
+            if not errors:
+                try:
+                    count = previous_members_import(
+                        actor=request.user, cycle=cycle, rows=rows, election_day=day
+                    )
+                except ValidationError as error:
+                    errors = error.messages
+                else:
+                    messages.success(
+                        request, _("%(count)s people of the previous term imported.") % {"count": count}
+                    )
+                    return redirect("statistics_previous_import", cycle_id=cycle.pk)
+    area = request.user.area_code or ""
+    imported = ElectedMember.objects.filter(previous_of=cycle).visible_to(request.user)
+    return render(
+        request,
+        "reporting/previous_import.html",
+        {
+            "cycle": cycle,
+            "may_import": may_import,
+            "errors": errors,
+            "imported": imported.count(),
+            "villages": imported.values("region_id").distinct().count(),
+            "area": area,
+        },
+    )

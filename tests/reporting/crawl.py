@@ -16,5 +16,6 @@ for _name in ("statistics_region", "statistics_villages", "statistics_people", "
     REPORTING_OUT_OF_AREA[(_name, "code")] = "630123100"
 for _name in ("statistics_villages", "statistics_people"):
     REPORTING_OUT_OF_AREA[(_name, "group")] = "committee"
+REPORTING_OUT_OF_AREA[("statistics_previous_import", "cycle_id")] = _cycle
 REPORTING_OUT_OF_AREA[("statistics_villages", "figure")] = "due"
 REPORTING_OUT_OF_AREA[("statistics_people", "figure")] = "count"

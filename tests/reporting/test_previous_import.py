@@ -132,3 +132,57 @@ def test_township_records_party_posts(county_user, township_user, neighbour_town
     client.force_login(township_user)
     assert client.get(url).status_code == 404  # the street is not 桥头镇's
     assert TOWNSHIP.startswith("630121")
+
+
+def test_the_import_page(county_user, village_clerk, regions, client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cycle = build_report(county_user, regions)
+    url = reverse("statistics_previous_import", args=[cycle.pk])
+    client.force_login(county_user)
+    assert client.get(reverse("statistics_previous_template")).status_code == 200
+    village = "630121100201"
+    good = [
+        village,
+        "村民委员会",
+        "主任",
+        "",
+        "老主任",
+        _checked("63012119800501001"),
+        "",
+        "汉族",
+        None,
+        "大专",
+        "中共党员",
+        "",
+    ]
+    bad = [
+        village,
+        "党组织",
+        "委员",
+        "组长",
+        "某某",
+        _checked("63012119700101002"),
+        "",
+        "汉族",
+        None,
+        "大专",
+        "群众",
+        "",
+    ]
+    for rows, ok in (([good, bad], False), ([good], True)):
+        path = _workbook(tmp_path, rows)
+        upload = SimpleUploadedFile("list.xlsx", path.read_bytes())
+        page = client.post(url, {"election_day": "2021-05-20", "file": upload}, follow=True)
+        html = page.content.decode()
+        if ok:
+            assert (
+                "老主任" not in html
+                and ElectedMember.objects.filter(previous_of=cycle, name="老主任").exists()
+            )
+        else:
+            assert "党内职务“组长”无法识别" in html, html[html.find("<main") : html.find("</main>")]
+            assert not ElectedMember.objects.filter(previous_of=cycle, name="老主任").exists()
+    client.force_login(village_clerk)
+    upload = SimpleUploadedFile("list.xlsx", _workbook(tmp_path, [good]).read_bytes())
+    assert client.post(url, {"election_day": "2021-05-20", "file": upload}).status_code == 403
