@@ -240,9 +240,7 @@ def _copy_lines(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source
         yield constant_head + "\t".join(fields) + constant_tail
 
 
-def _copy_text(
-    ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime
-) -> bytearray:
+def _copy_text(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime) -> bytes:
     """The COPY text (UTF-8) of many rows at once, in the order of their hashes (the unique index's order):
     the same fields as :func:`_copy_lines`, with the ID numbers and phones encrypted column-wise."""
     order = sorted(range(len(rows)), key=hashes.__getitem__)
@@ -437,7 +435,7 @@ def import_roll_file(
         return ImportOutcome(CheckedRoll(result=ImportResult(file_errors=[str(error)])), 0)
     if progress is not None:
         progress.expect(roll.expected_rows)
-    writer = _PipelinedWriter(ref, source=source, now=timezone.now())
+    writer = _PipelinedWriter(ref, source=source, now=timezone.now(), expected_rows=roll.expected_rows)
     try:
         result = validate_roll(
             roll,
@@ -471,9 +469,9 @@ _INSERT_CHUNK = (
 
 
 class _BytesReader:
-    """A file over a bytearray that COPY reads in slices, without copying the whole of it first."""
+    """A file over bytes that COPY reads in slices (io.BytesIO would copy them whole first)."""
 
-    def __init__(self, data: bytearray) -> None:
+    def __init__(self, data: bytes) -> None:
         self.view, self.position = memoryview(data), 0
 
     def read(self, size: int = -1) -> bytes:
@@ -483,7 +481,8 @@ class _BytesReader:
         return chunk
 
 
-BATCH_ROWS = 25_000  # rows per INSERT: each one walks the cycle's unique index once, in key order
+BATCH_ROWS = 40_000  # rows per INSERT at most: each one walks the cycle's unique index once, in key order
+MIN_BATCH_ROWS = 5_000
 
 
 class _PipelinedWriter:
@@ -497,14 +496,15 @@ class _PipelinedWriter:
     cores. The reading thread must not use the connection until :meth:`finish`.
     """
 
-    def __init__(self, ref: RollRef, *, source: str, now: datetime) -> None:
+    def __init__(self, ref: RollRef, *, source: str, now: datetime, expected_rows: int | None = None) -> None:
         self.ref, self.source, self.now = ref, source, now
         self.hasher = id_hasher()
         self.rows: list[VoterRow] = []  # the batch being gathered
         self.hashes: list[str] = []  # of every row handed over
         self.skipped: dict[str, str] = {}  # id_hash → region where already registered ("" unknown)
         self.error: BaseException | None = None
-        self.batch_rows = BATCH_ROWS
+        # about three equal batches and a small last one, whose write is the only one not overlapped
+        self.batch_rows = min(BATCH_ROWS, max(MIN_BATCH_ROWS, (expected_rows or 0) * 3 // 10))
         self.handed = 0  # rows already handed to the writing thread
         self.queue: queue.Queue = queue.Queue(maxsize=1)
         connection.ensure_connection()
