@@ -223,6 +223,7 @@ def demo_statistics_create(*, actor: User) -> list[Cycle]:
     )
     pools = {code: _People(code, rng) for code, _kind in villages}
     previous_people: dict[str, list[dict]] = {}
+    terms: list[dict] = []
     made = []
     for term, (name, start, end, status, skip_own) in enumerate(CYCLES):
         cycle = _cycle(name, start, end, status, actor)
@@ -303,7 +304,76 @@ def demo_statistics_create(*, actor: User) -> list[Cycle]:
         ElectionDayFigures.objects.bulk_create(days, batch_size=1000)
         tally_refresh(cycle=cycle, prefix=CITY)
         previous_people = this_term
+        terms.append(this_term)
+    _county_cycle_members(rng, pools, terms[0])
     return made
+
+
+def _county_cycle_members(rng: random.Random, pools: dict, people_2021: dict) -> None:
+    """People elected in the certified elections of 大通县's own 2026 demo cycle (its stages come from
+    election_admin/demo/cycles.py), so that cycle's statistics and comparison are not empty."""
+    from election_admin.demo.cycles import DEMO_CYCLE_NAME
+
+    cycle = Cycle.objects.filter(region_id=OWN_COUNTY_CYCLE, name=DEMO_CYCLE_NAME).first()
+    if cycle is None or ElectedMember.objects.filter(cycle=cycle).exists():
+        return
+    members, days = [], []
+    elections = Election.objects.filter(cycle=cycle, stage__in=[Stage.RESULTS_CERTIFIED, Stage.HANDED_OVER])
+    for election in elections.order_by("region_id"):
+        day = election.election_day
+        pool = pools.get(election.region_id)
+        if pool is None or day is None:
+            continue
+        earlier = list(people_2021.get(election.region_id, []))
+        used: set[str] = set()
+
+        def pick(woman=None, earlier=earlier, used=used, pool=pool):
+            keep = [
+                p
+                for p in earlier
+                if p["id_hash"] not in used and (woman is None or (p["gender"] == "female") == woman)
+            ]
+            person = rng.choice(keep) if keep and rng.random() < 0.5 else pool.new(1970, 2000, woman)
+            used.add(person["id_hash"])
+            return person
+
+        posts = [("chair", None)] + [("vice_chair", None)] * election.seats_vice_chair
+        posts += [("women_member", True)] * election.seats_women_member + [
+            ("member", None)
+        ] * election.seats_member
+        for post, woman in posts:
+            person = pick(woman)
+            members.append(
+                _member(
+                    cycle,
+                    election,
+                    person,
+                    post=post,
+                    day=day,
+                    education=rng.choice(EDUCATION_2026),
+                    party="cpc_member" if rng.random() < 0.5 else "none",
+                )
+            )
+        voted = election.voted_count or 0
+        days.append(
+            ElectionDayFigures(
+                election=election,
+                cycle=cycle,
+                region_id=election.region_id,
+                body=election.body,
+                proxy_voters=int(voted * rng.uniform(0.01, 0.06)),
+                mobile_box_voters=int(voted * rng.uniform(0.0, 0.12)),
+                ballot_writer_voters=rng.randint(0, 15),
+                boxes=rng.randint(2, 6),
+                mobile_boxes=rng.randint(0, 2),
+                booths=rng.randint(1, 4),
+                polling_stations=rng.randint(0, 4),
+            )
+        )
+    flags_apply(members, previous_index(cycle, sorted({m.region_id for m in members})))
+    ElectedMember.objects.bulk_create(members, batch_size=2000)
+    ElectionDayFigures.objects.bulk_create(days, batch_size=1000)
+    tally_refresh(cycle=cycle, prefix=OWN_COUNTY_CYCLE)
 
 
 def demo_statistics_step(stdout) -> None:

@@ -52,6 +52,14 @@ def _cycles(user):
     return Cycle.objects.visible_to(user).select_related("region").order_by("-window_start", "region_id")
 
 
+def _cycles_for_list(user) -> list:
+    """The user's cycles, those of their own area first (a city bureau's city cycle before a county's)."""
+    area = user.area_code or ""
+    return sorted(
+        _cycles(user), key=lambda c: (c.region_id != area, -c.window_start.toordinal(), c.region_id)
+    )
+
+
 def _scope(request, cycle_id: int, code: str) -> tuple[Cycle, Region]:
     """The cycle (visible to the user) and a region inside the user's area overlapping the cycle; else 404."""
     cycle = get_object_or_404(_cycles(request.user), pk=cycle_id)
@@ -66,7 +74,7 @@ def _scope(request, cycle_id: int, code: str) -> tuple[Cycle, Region]:
 @login_required
 def statistics_home(request):
     """Pick a cycle; the region defaults to the user's own area (the cycle's area for the whole country)."""
-    cycles = list(_cycles(request.user))
+    cycles = _cycles_for_list(request.user)
     chosen = request.GET.get("cycle")
     if chosen and chosen.isdigit():
         cycle = next((c for c in cycles if c.pk == int(chosen)), None)
@@ -214,6 +222,7 @@ def statistics_region(request, cycle_id: int, code: str):
                     "change_age": changes.get(g, {}).get("avg_age"),
                 }
                 for g in selectors.MEMBER_GROUPS
+                if g == "both" or current[g]["count"]
             ],
             "has_previous": has_previous,
             "previous_cycle": selectors.previous_cycle(cycle),
@@ -256,6 +265,7 @@ def statistics_villages(request, cycle_id: int, code: str, group: str, figure: s
             "figure_label": label,
             "page": page,
             "total": page.paginator.count,
+            "figure_labels": FIGURE_LABELS,
         },
     )
 
