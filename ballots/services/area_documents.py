@@ -127,7 +127,8 @@ def summary_rows(cycle: Cycle, area: Region) -> tuple[list[SummaryRow], str]:
     elections = list(area_elections(cycle, area))
     results = {}
     for result in (
-        RoundResult.objects.filter(election__in=[e.pk for e in elections], is_current=True)
+        RoundResult.objects.filter(election__cycle=cycle, is_current=True)
+        .in_area(area.code)
         .only("id", "election_id", "round_number", "version", "status", "totals", "outcome")
         .order_by("round_number")
     ):
@@ -213,43 +214,56 @@ def _blank_total() -> dict:
     return dict.fromkeys((*NUMBER_FIELDS, "elections", "runoffs", "turnout_registered"), 0)
 
 
-def summary_workbook_bytes(*, title: str, meta: list[str], rows: list[SummaryRow]) -> bytes:
-    """The workbook: meta lines, the header (bold, frozen), the rows with a subtotal after each township,
-    and a totals row. Every text cell goes through ``safe_cell`` (no formula injection)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+def _cell(sheet, value, *, font=None, fill=None, number_format=None, alignment=None):
+    """A streamed cell, formula-safe like ``election_admin.exports.safe_cell``."""
+    from openpyxl.cell import WriteOnlyCell
 
     from election_admin.exports import safe_cell
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "汇总表"
-    line = 1
-    for text in meta:
-        safe_cell(sheet.cell(row=line, column=1), text)
-        line += 1
+    cell = WriteOnlyCell(sheet)
+    safe_cell(cell, value)
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if number_format is not None:
+        cell.number_format = number_format
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def summary_workbook_bytes(*, title: str, meta: list[str], rows: list[SummaryRow]) -> bytes:
+    """The workbook: meta lines, the header (bold, frozen), the rows with a subtotal after each township,
+    and a totals row. Streamed (write-only), so a province's tens of thousands of rows stay small in
+    memory; every text cell is formula-safe."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("汇总表")
     header = summary_header()
+    header_row = len(meta) + 1
+    sheet.freeze_panes = f"E{header_row + 1}"  # the names and the code stay in view
+    for letter, width in {"A": 12, "B": 16, "C": 16, "D": 22, "E": 14, "F": 14}.items():
+        sheet.column_dimensions[letter].width = width
+    for text in meta:
+        sheet.append([_cell(sheet, text)])
     bold = Font(bold=True)
-    for column, label in enumerate(header, start=1):
-        cell = sheet.cell(row=line, column=column)
-        safe_cell(cell, label)
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    sheet.freeze_panes = sheet.cell(row=line + 1, column=5)  # the names and the code stay in view
-    turnout_column = header.index("参选率") + 1
+    wrap = Alignment(wrap_text=True, vertical="center")
+    sheet.append([_cell(sheet, label, font=bold, alignment=wrap) for label in header])
+    turnout_index = header.index("参选率")
     shade = PatternFill("solid", fgColor="F2F2F2")
 
     def write(values: list, *, is_total: bool = False) -> None:
-        nonlocal line
-        line += 1
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=line, column=column)
-            safe_cell(cell, value)
-            if column == turnout_column and isinstance(value, float):
-                cell.number_format = "0.0%"
+        cells = []
+        for index, value in enumerate(values):
+            percent = "0.0%" if index == turnout_index and isinstance(value, float) else None
             if is_total:
-                cell.font = bold
-                cell.fill = shade
+                cells.append(_cell(sheet, value, font=bold, fill=shade, number_format=percent))
+            else:
+                cells.append(_cell(sheet, value, number_format=percent))
+        sheet.append(cells)
 
     def total_values(label: str, name: str, total: dict) -> list:
         turnout = total["voted"] / total["turnout_registered"] if total["turnout_registered"] else None
@@ -276,9 +290,6 @@ def summary_workbook_bytes(*, title: str, meta: list[str], rows: list[SummaryRow
     if current is not None:
         write(total_values("小计", township_name, township), is_total=True)
     write(total_values("合计", "", grand), is_total=True)
-    widths = {"A": 12, "B": 16, "C": 16, "D": 22, "E": 14, "F": 14}
-    for letter, width in widths.items():
-        sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
