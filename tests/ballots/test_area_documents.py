@@ -236,3 +236,30 @@ def test_dashboard_links_the_area_documents(client, certified, county_user, town
     assert client.get(link).url == reverse("ballots_area_documents", args=[cycle.pk, "630121"])
     client.force_login(township_user)
     assert client.get(link).status_code == 404  # the county is not the township's area
+
+
+@pytest.mark.django_db(transaction=True)
+def test_summary_task_on_the_real_worker(celery_worker_real, settings, tmp_path):
+    """Through Redis and a worker process thread: ids in, the job finished with the download, the workbook
+    stored (the figures themselves are checked above)."""
+    import time
+
+    from ballots.tasks import summary_workbook_task
+    from election_admin.choices import Role
+    from election_admin.services.jobs import job_create
+    from tests.cycle_helpers import open_datong_cycle
+    from tests.factories import UserFactory, make_region_tree
+
+    settings.MEDIA_ROOT = tmp_path
+    regions = make_region_tree()
+    county = UserFactory(username="datong-area-real", role=Role.COUNTY_BUREAU, region=regions["630121"])
+    cycle = open_datong_cycle(county, regions)
+    job = job_create(actor=county, kind="summary_workbook", region=regions["630121"], total=1)
+    document_id = summary_workbook_task.delay(cycle.pk, "630121", job.pk).get(timeout=120)
+    deadline = time.monotonic() + 10
+    while not Document.objects.filter(pk=document_id).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.result_url == reverse("document_download", args=[document_id])
+    _sheet, rows = sheet_rows(Document.objects.get(pk=document_id))
+    assert rows[-1][2] == "合计" and rows[-1][4] == f"{Election.objects.filter(cycle=cycle).count()} 个"
