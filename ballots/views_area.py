@@ -88,6 +88,9 @@ def area_notices_request(request, cycle_id: int, code: str):
     cycle, area = _cycle_and_area(request, cycle_id, code)
     if not area_services.area_may_request(request.user):
         raise PermissionDenied
+    if not area_services.batch_allowed(area):
+        messages.error(request, _("Notices are put together for a township or a county."))
+        return redirect("ballots_area_documents", cycle.pk, area.code)
     file_format = request.POST.get("file_format", "pdf")
     if file_format not in area_services.BATCH_FORMATS:
         messages.error(request, _("Choose PDF or zip."))

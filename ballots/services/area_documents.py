@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -359,16 +358,17 @@ def certified_results(cycle: Cycle, area: Region) -> list[RoundResult]:
 
 
 def _notice_documents(results: list[RoundResult]) -> dict[int, Document]:
-    """The stored result notices of these results (one query)."""
-    wanted = Q()
-    for result in results:
-        wanted |= Q(subject_id=str(result.pk), data_version=f"result-{result.pk}-v{result.version}")
-    if not results:
-        return {}
+    """The stored result notices of these results' current versions (one query)."""
+    versions = {str(r.pk): f"result-{r.pk}-v{r.version}" for r in results}
     found = Document.objects.filter(
-        kind=DocumentKind.RESULT_NOTICE, subject_type="ballots.roundresult"
-    ).filter(wanted)
-    return {int(d.subject_id): d for d in found}
+        kind=DocumentKind.RESULT_NOTICE, subject_type="ballots.roundresult", subject_id__in=list(versions)
+    )
+    return {int(d.subject_id): d for d in found if versions.get(d.subject_id) == d.data_version}
+
+
+def batch_allowed(area: Region) -> bool:
+    """Notices are batched for a township or a county (a city's would be thousands of pages)."""
+    return area.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
 
 
 def batch_notices_make(
@@ -386,6 +386,8 @@ def batch_notices_make(
     _require(actor, cycle, area)
     if file_format not in BATCH_FORMATS:
         raise ValidationError({"file_format": _("Choose PDF or zip.")})
+    if not batch_allowed(area):
+        raise ValidationError(_("Notices are put together for a township or a county."))
     results = certified_results(cycle, area)
     if not results:
         raise ValidationError(_("No result of this area is certified yet: there is no notice to print."))
@@ -488,6 +490,7 @@ def area_overview(user, cycle: Cycle, area: Region) -> dict:
         .order_by("-created_at")[:10]
     )
     return {
+        "batch_allowed": batch_allowed(area),
         "election_count": elections.count(),
         "certified_count": certified.count(),
         "below": below,

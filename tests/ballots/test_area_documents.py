@@ -215,10 +215,15 @@ def test_batch_notices_as_a_zip_in_region_order(
     assert Document.objects.filter(kind=DocumentKind.RESULT_NOTICE_BATCH).count() == 1
 
 
-def test_no_certified_result_no_batch(client, county_user, regions):
+def test_no_certified_result_no_batch(client, county_user, city_user, regions):
     from tests.cycle_helpers import open_datong_cycle
 
     cycle = open_datong_cycle(county_user, regions)
+    client.force_login(city_user)  # a city's batch would be thousands of pages: township or county only
+    page = client.get(reverse("ballots_area_documents", args=[cycle.pk, "6301"])).content.decode()
+    assert 'data-testid="summary-form"' in page and 'data-testid="notices-form"' not in page
+    response = client.post(reverse("ballots_area_notices", args=[cycle.pk, "6301"]), {"file_format": "pdf"})
+    assert response.status_code == 302 and not Job.objects.exists()
     client.force_login(county_user)
     response = client.post(
         reverse("ballots_area_notices", args=[cycle.pk, "630121"]), {"file_format": "pdf"}, follow=True
