@@ -446,8 +446,10 @@ def import_roll_file(
         )
         timings["read_validate"] = time.perf_counter() - started
         started = time.perf_counter()
-    finally:
-        writer.finish()
+    except BaseException:
+        writer.finish(abandon=True)  # the caller's transaction is rolled back: write nothing more
+        raise
+    writer.finish()
     timings["write"] = time.perf_counter() - started
     started = time.perf_counter()
     checked = CheckedRoll(result=result, header_rows={s.name: s.header_rows[-1] for s in roll.sheets})
@@ -514,7 +516,7 @@ class _PipelinedWriter:
 
     def put(self, rows: list[VoterRow]) -> None:
         if self.error is not None:
-            raise self.error
+            self._raise()
         hasher = self.hasher
         self.rows += rows
         self.hashes += [hasher(row.id_number) for row in rows]
@@ -552,15 +554,19 @@ class _PipelinedWriter:
             while self.queue.get() is not None:
                 pass
 
-    def finish(self) -> None:
-        """Wait for the last chunk; re-raise what the writing thread met (IntegrityError…)."""
-        if self.error is None:
+    def finish(self, *, abandon: bool = False) -> None:
+        """Hand over the last batch and wait for it; re-raise what the writing thread met
+        (IntegrityError…). ``abandon`` only stops the thread (the reading failed)."""
+        if self.error is None and not abandon:
             self._hand_over()
         self.queue.put(None)
         self.thread.join()
-        if self.error is not None:
-            with connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError…)
-                raise self.error
+        if self.error is not None and not abandon:
+            self._raise()
+
+    def _raise(self) -> None:
+        with connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError…)
+            raise self.error
 
     def settle(self, duplicate_ids: set[str], checked: CheckedRoll) -> int:
         """Take back the first rows of ID numbers found again later in the file (both are errors), count
