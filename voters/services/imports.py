@@ -294,35 +294,6 @@ def _copy_text(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source:
 _STAGING_COLUMNS = ", ".join(f'"{name}"' for name in VOTER_COLUMNS)
 
 
-def write_voters_skipping_registered(
-    ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime
-) -> tuple[int, list[str]]:
-    """PostgreSQL: COPY the rows into a temporary table (streamed while they are made), then one
-    ``INSERT … SELECT … ORDER BY id_hash ON CONFLICT DO NOTHING``: the one-registration unique index is
-    the look-up against the whole cycle, in key order. Answers (rows written, hashes skipped)."""
-    if not rows:
-        return 0, []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE voter_import_rows ON COMMIT DROP AS "
-            f"SELECT {_STAGING_COLUMNS} FROM voters_voter WITH NO DATA"
-        )
-        cursor.copy_expert(
-            f"COPY voter_import_rows ({_STAGING_COLUMNS}) FROM STDIN",
-            _StreamedLines(_copy_lines(ref, rows, hashes, source=source, now=now)),
-            size=1 << 16,
-        )
-        cursor.execute("SET LOCAL work_mem = '64MB'")  # sort the rows by hash in memory, not on disk
-        cursor.execute(
-            f"INSERT INTO voters_voter ({_STAGING_COLUMNS}) SELECT {_STAGING_COLUMNS} FROM voter_import_rows "
-            "ORDER BY id_hash ON CONFLICT (cycle_id, roll, id_hash) WHERE NOT (status = 'struck') DO NOTHING "
-            "RETURNING id_hash"
-        )
-        written = {hashed for (hashed,) in cursor.fetchall()}
-        cursor.execute("DROP TABLE voter_import_rows")
-    return len(written), [hashed for hashed in hashes if hashed not in written]
-
-
 def write_voters(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime) -> int:
     """Insert voters already checked against the cycle in one statement: COPY on PostgreSQL (streamed),
     bulk_create elsewhere. The one-registration constraint still has the last word (IntegrityError)."""
@@ -375,39 +346,6 @@ class ImportOutcome:
         return self.checked.counts() | {"written": self.written}
 
 
-def write_checked(
-    ref: RollRef, checked: CheckedRoll, *, source: str = "import", timings: dict | None = None
-) -> ImportOutcome:
-    """Write the rows of a checked file (``check_roll_file(..., lookup=False)`` on PostgreSQL), in the
-    caller's transaction: rows whose person is already registered in the cycle are left out and named."""
-    now = timezone.now()
-    if checked.result.file_errors:
-        return ImportOutcome(checked, 0)
-    if connection.vendor != "postgresql":
-        return ImportOutcome(
-            checked, write_voters(ref, checked.insertable, checked.hashes, source=source, now=now)
-        )
-    timings = {} if timings is None else timings
-    started = time.perf_counter()
-    written, skipped = write_voters_skipping_registered(
-        ref, checked.insertable, checked.hashes, source=source, now=now
-    )
-    timings["write"] = time.perf_counter() - started
-    started = time.perf_counter()
-    if skipped:
-        where = active_hashes_in_cycle(ref, skipped)
-        here = sum(1 for hashed in skipped if where.get(hashed) == ref.region_id)
-        checked.already_on_roll, checked.elsewhere = here, len(skipped) - here
-        skipped_set = set(skipped)
-        kept = [
-            (r, h) for r, h in zip(checked.insertable, checked.hashes, strict=True) if h not in skipped_set
-        ]
-        checked.insertable = [r for r, _ in kept]
-        checked.hashes = [h for _, h in kept]
-    timings["classify"] = time.perf_counter() - started
-    return ImportOutcome(checked, written)
-
-
 def import_roll_file(
     path: str | Path,
     declared_name: str,
@@ -427,7 +365,12 @@ def import_roll_file(
     if connection.vendor != "postgresql":
         checked = check_roll_file(path, declared_name, ref, progress=progress)
         timings["read_validate"] = time.perf_counter() - started
-        return write_checked(ref, checked, source=source, timings=timings)
+        if checked.result.file_errors:
+            return ImportOutcome(checked, 0)
+        started = time.perf_counter()
+        written = write_voters(ref, checked.insertable, checked.hashes, source=source, now=timezone.now())
+        timings["write"] = time.perf_counter() - started
+        return ImportOutcome(checked, written)
     election_day = require_election_day(ref)
     try:
         roll = read_roll(path, declared_name)
