@@ -20,7 +20,7 @@ def _record(n, *, region_code="630121100", actor=None):
             actor_label="test",
             event_type="staff.updated",
             region_code=region_code,
-            object_repr=f"e{i}",
+            object_repr=f"样本事件{i}",
         )
         for i in range(n)
     ]
@@ -75,7 +75,7 @@ def test_database_refuses_update_through_orm_and_sql(db):
             "UPDATE audit_auditevent SET actor_username = 'someone else' WHERE id = %s", [event.pk]
         )
     event.refresh_from_db()
-    assert event.object_repr == "e0"
+    assert event.object_repr == "样本事件0"
 
 
 def test_database_refuses_delete(db):
@@ -194,7 +194,7 @@ def test_audit_page_shows_only_own_area(client, county_user, neighbour_county_us
     )
     client.force_login(county_user)
     page = client.get(reverse("audit_event_list")).content.decode()
-    assert "e0" in page
+    assert "样本事件0" in page
     assert "湟源事件" not in page
     other = AuditEvent.objects.get(region_code="630123100")
     assert client.get(reverse("audit_event_detail", args=[other.sequence])).status_code == 404
@@ -204,7 +204,7 @@ def test_audit_page_filters_by_event_type_and_date(client, county_user):
     _record(1)
     client.force_login(county_user)
     response = client.get(reverse("audit_event_list"), {"event_type": "staff.created"})
-    assert "e0" not in response.content.decode()
+    assert "样本事件0" not in response.content.decode()
     response = client.get(reverse("audit_event_list"), {"from": "2026-13-45"})
     assert response.status_code == 200
     assert "不是有效日期" in response.content.decode()
