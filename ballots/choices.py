@@ -52,3 +52,7 @@ MOBILE_BOX_MIN_SCRUTINEERS = 3
 FIGURES = ("voted", "issued", "returned", "invalid")
 FIRST_ROUND = 1
 RUNOFF_ROUND = 2
+
+# No village or community has a million voters: a larger count is a typing slip (or hostile). The tally
+# form refuses it, and the database refuses it in the JSON counts too (ballots/triggers.py).
+MAX_COUNT = 999_999

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BoxKind, StaffRole, VenueKind
+from .choices import MAX_COUNT, BoxKind, StaffRole, VenueKind
 from .counting.inputs import WRITE_IN_PREFIX, is_write_in, write_in_key
 
 FIGURE_FIELDS = {
@@ -19,11 +19,6 @@ class BoxForm(forms.Form):
     venue_name = forms.CharField(label=_("Venue"), max_length=100)
     label = forms.CharField(label=_("Ballot box"), max_length=50)
     kind = forms.ChoiceField(label=_("Box kind"), choices=BoxKind.choices)
-
-
-# No village or community has a million voters: a larger figure is a typing slip (or hostile), refused here
-# rather than stored (candidates' votes are kept in JSON, which has no column type to refuse it).
-MAX_COUNT = 999_999
 
 
 def _number(label) -> forms.IntegerField:

@@ -6,9 +6,14 @@ foreign keys (PROTECT) so that the test suite's flush still works.
 Installed after every ``migrate`` (``post_migrate``, idempotent) rather than by a migration of its own:
 SQLite rebuilds a table when a later migration alters it, which drops its triggers; re-installing after
 each migrate keeps the rule in place on both PostgreSQL and SQLite.
+
+The same goes for the counts a tally sheet keeps as JSON (votes per candidate, ballots void for one
+post): the database refuses any that is not a whole number from 0 to ``MAX_COUNT``.
 """
 
 from __future__ import annotations
+
+from .choices import MAX_COUNT
 
 TABLE = "ballots_roundresult"
 TRIGGER = "ballots_roundresult_certified_read_only"
@@ -45,18 +50,81 @@ SQLITE_INSTALL = [
 ]
 
 
+# --- Counts kept as JSON (``"post|person" -> votes``) are whole numbers from 0 to MAX_COUNT ----------
+# The tally form refuses anything else (ballots/forms.py); these triggers make the database refuse a
+# negative, fractional, textual or absurd count written behind the form's back, as the CHECK constraints
+# do for the figures in their own columns.
+COUNTS_MESSAGE = "counts must be whole numbers from 0 to 999999"
+COUNT_COLUMNS = {
+    "ballots_tallysheet": ("votes", "post_void"),
+    "ballots_tallyentry": ("votes",),
+}
+
+
+def _pg_bad_counts(column: str) -> str:
+    return (
+        f"jsonb_typeof(NEW.{column}) <> 'object' OR EXISTS (SELECT 1 FROM jsonb_each(NEW.{column}) AS e "
+        "WHERE jsonb_typeof(e.value) <> 'number' OR (e.value)::numeric < 0 "
+        f"OR (e.value)::numeric > {MAX_COUNT} OR (e.value)::numeric <> trunc((e.value)::numeric))"
+    )
+
+
+def _sqlite_bad_counts(column: str) -> str:
+    return (
+        f"json_type(NEW.{column}) IS NOT 'object' OR EXISTS (SELECT 1 FROM json_each(NEW.{column}) "
+        f"WHERE type IS NOT 'integer' OR value < 0 OR value > {MAX_COUNT})"
+    )
+
+
+def _counts_pg(table: str, columns: tuple[str, ...]) -> str:
+    name = f"{table}_counts_sane"
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+BEGIN
+    IF {" OR ".join(f"({_pg_bad_counts(c)})" for c in columns)} THEN
+        RAISE EXCEPTION '{COUNTS_MESSAGE}' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS {name} ON {table};
+CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {name}();
+"""
+
+
+def _counts_sqlite(table: str, columns: tuple[str, ...]) -> list[str]:
+    statements = []
+    for event in ("INSERT", "UPDATE"):
+        name = f"{table}_counts_sane_{event.lower()}"
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}",
+            f"""CREATE TRIGGER {name} BEFORE {event} ON {table}
+               WHEN {" OR ".join(f"({_sqlite_bad_counts(c)})" for c in columns)}
+               BEGIN SELECT RAISE(ABORT, '{COUNTS_MESSAGE}'); END""",
+        ]
+    return statements
+
+
 def install(connection) -> None:
-    """(Re)create the trigger on ``connection`` if the results table exists."""
-    if TABLE not in connection.introspection.table_names():
-        return
+    """(Re)create the triggers on ``connection`` for the tables that exist."""
+    if connection.vendor not in ("postgresql", "sqlite"):
+        raise RuntimeError(f"No read-only trigger for database {connection.vendor}")
+    tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(PG_INSTALL)
-        elif connection.vendor == "sqlite":
-            for statement in SQLITE_INSTALL:
-                cursor.execute(statement)
-        else:
-            raise RuntimeError(f"No read-only trigger for database {connection.vendor}")
+        if TABLE in tables:
+            if connection.vendor == "postgresql":
+                cursor.execute(PG_INSTALL)
+            else:
+                for statement in SQLITE_INSTALL:
+                    cursor.execute(statement)
+        for table, columns in COUNT_COLUMNS.items():
+            if table not in tables:
+                continue
+            if connection.vendor == "postgresql":
+                cursor.execute(_counts_pg(table, columns))
+            else:
+                for statement in _counts_sqlite(table, columns):
+                    cursor.execute(statement)
 
 
 def install_after_migrate(sender, using: str = "default", **kwargs) -> None:

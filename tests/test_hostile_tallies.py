@@ -2,6 +2,7 @@
 answered in Chinese next to the field they concern, with every other typed value kept and nothing saved;
 through raw SQL the database refuses them (CHECK constraints and the integer type)."""
 
+import json
 import re
 
 import pytest
@@ -155,3 +156,43 @@ def test_sql_absurd_figures_are_refused_by_the_column_type(village, township_use
         _update(TallyEntry, entry.pk, "voted", 10**12)
     entry.refresh_from_db()
     assert entry.voted == 14
+
+
+def _set_json(model, pk, column, value: str):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {model._meta.db_table} SET {column} = %s WHERE id = %s", [value, pk])
+
+
+@pytest.mark.parametrize(
+    "counts",
+    ['{"%s": -5}', '{"%s": 1000000}', '{"%s": 2.5}', '{"%s": "十"}', '{"%s": null}', "[1, 2]"],
+    ids=["negative", "absurd", "fraction", "text", "null", "not-an-object"],
+)
+def test_sql_bad_candidate_counts_are_refused_on_entries_and_agreed_sheets(
+    village, township_user, village_clerk, counts
+):
+    votes = good_votes(village)
+    sheet = enter_twice(township_user, village_clerk, village.boxes[0], votes=votes)
+    entry = sheet.entries.first()
+    key = next(iter(votes))
+    bad = counts % key if "%s" in counts else counts
+    for model, pk, column in (
+        (TallyEntry, entry.pk, "votes"),
+        (TallySheet, sheet.pk, "votes"),
+        (TallySheet, sheet.pk, "post_void"),
+    ):
+        with pytest.raises(IntegrityError):
+            _set_json(model, pk, column, bad)
+    sheet.refresh_from_db()
+    assert sheet.votes[key] == votes[key]
+
+
+def test_sql_sound_candidate_counts_are_accepted(village, township_user, village_clerk):
+    votes = good_votes(village)
+    sheet = enter_twice(township_user, village_clerk, village.boxes[0], votes=votes)
+    key = next(iter(votes))
+    _set_json(TallySheet, sheet.pk, "post_void", '{"member": 0, "chair": 999999}')
+    _set_json(TallySheet, sheet.pk, "votes", json.dumps({key: 7}))
+    sheet.refresh_from_db()
+    assert sheet.votes == {key: 7}
+    assert sheet.post_void == {"member": 0, "chair": 999999}
