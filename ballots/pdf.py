@@ -3,6 +3,8 @@ statement, the winners table, the run-off note, committee and date, and the veri
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -226,3 +228,154 @@ def build_certificates(
             Paragraph(f"核验码：{short_code}", style["small"]),
         ]
     return _document(story)
+
+
+# --- Putting stored PDFs one after another -------------------------------------------------------------
+
+_TOKEN = re.compile(
+    rb"\((?:[^()\\]|\\.)*\)"  # a literal string (reportlab escapes its parentheses): copied as it is
+    rb"|<[0-9A-Fa-f\s]*>"  # a hex string: copied as it is
+    rb"|(?<![\w.+\-])(\d+)\s+(\d+)\s+R(?!\w)"  # an indirect reference: renumbered
+    rb"|(?<![\w/])stream\r?\n"  # the stream's data begins: copied as it is
+)
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+_XREF_HEAD = re.compile(rb"xref\s+0\s+(\d+)\s*\n")
+_XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
+_ROOT = re.compile(rb"/Root\s+(\d+)\s+0\s+R")
+_INFO = re.compile(rb"/Info\s+(\d+)\s+0\s+R")
+_PAGES = re.compile(rb"/Pages\s+(\d+)\s+0\s+R")
+_KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
+_REFERENCE = re.compile(rb"(\d+)\s+0\s+R")
+_PAGE_TYPE = re.compile(rb"/Type\s*/Page(?!s)\b")
+_VERSION = re.compile(rb"%PDF-(\d\.\d)")
+
+
+class PdfLayoutError(ValueError):
+    """A PDF not laid out as reportlab writes it (one classic cross-reference table, generation 0, a flat
+    page tree): ``join_pdfs`` leaves it to a general PDF library."""
+
+
+@dataclass
+class _PdfFile:
+    objects: dict[int, bytes]  # number → the bytes from "N 0 obj" to "endobj"
+    pages: list[int]  # the page objects, in order
+    dropped: set[int]  # catalog, page tree, document information: the joined file has its own
+    tree: int
+    version: bytes
+
+
+def _pdf_file(data: bytes) -> _PdfFile:
+    """Find a reportlab PDF's objects through its cross-reference table, and its pages through its catalog."""
+    tail = _STARTXREF.search(data, max(0, len(data) - 64))
+    if tail is None:
+        raise PdfLayoutError("no startxref at the end")
+    xref_at = int(tail.group(1))
+    head = _XREF_HEAD.match(data, xref_at)
+    if head is None:
+        raise PdfLayoutError("not one classic cross-reference table from object 0")
+    offsets: dict[int, int] = {}
+    position = head.end()
+    for number in range(int(head.group(1))):
+        entry = _XREF_ENTRY.match(data, position)
+        if entry is None:
+            raise PdfLayoutError("an unreadable cross-reference entry")
+        position += 20
+        if entry.group(3) == b"n":
+            if entry.group(2) != b"00000":
+                raise PdfLayoutError("an object of another generation")
+            offsets[number] = int(entry.group(1))
+    trailer = data[position : tail.start()]
+    if not trailer.lstrip().startswith(b"trailer") or b"/Encrypt" in trailer or b"/Prev" in trailer:
+        raise PdfLayoutError("an encrypted or incrementally updated file")
+    starts = sorted(offsets.items(), key=lambda item: item[1])
+    objects = {}
+    for index, (number, start) in enumerate(starts):
+        end = starts[index + 1][1] if index + 1 < len(starts) else xref_at
+        body = data[start:end].rstrip()
+        if not body.startswith(b"%d 0 obj" % number) or not body.endswith(b"endobj"):
+            raise PdfLayoutError(f"object {number} is not where the table says")
+        objects[number] = body
+    root = _ROOT.search(trailer)
+    pages = _PAGES.search(objects.get(int(root.group(1)), b"")) if root else None
+    if pages is None or int(pages.group(1)) not in objects:
+        raise PdfLayoutError("no catalog with a page tree")
+    tree = int(pages.group(1))
+    kids = _KIDS.search(objects[tree])
+    if kids is None or any(key in objects[tree] for key in (b"/Parent", b"/Resources", b"/MediaBox")):
+        raise PdfLayoutError("a page tree that is not one flat list of pages")
+    page_numbers = [int(number) for number in _REFERENCE.findall(kids.group(1))]
+    if not all(number in objects and _PAGE_TYPE.search(objects[number]) for number in page_numbers):
+        raise PdfLayoutError("a page tree of more than one level")
+    info = _INFO.search(trailer)
+    version = _VERSION.match(data)
+    return _PdfFile(
+        objects=objects,
+        pages=page_numbers,
+        dropped={int(root.group(1)), tree, *([int(info.group(1))] if info else [])},
+        tree=tree,
+        version=version.group(1) if version else b"1.4",
+    )
+
+
+def _renumbered(body: bytes, number: int, mapping: dict[int, int]) -> bytes:
+    """The object under its new number, the references in its dictionary renumbered (not its stream data)."""
+    pieces = [b"%d 0 obj" % mapping[number]]
+    position = len(b"%d 0 obj" % number)
+    end = len(body)
+    for match in _TOKEN.finditer(body, position):
+        if match.group(1) is None:
+            if match.group(0).startswith(b"stream"):
+                end = match.start()
+                break
+            continue
+        referenced = int(match.group(1))
+        if match.group(2) != b"0" or referenced not in mapping:
+            raise PdfLayoutError(f"object {number} refers to {match.group(0)!r}, which is not kept")
+        pieces += [body[position : match.start()], b"%d 0 R" % mapping[referenced]]
+        position = match.end()
+    pieces += [body[position:end], body[end:]]
+    return b"".join(pieces)
+
+
+def join_pdfs(pdfs: list[bytes]) -> bytes:
+    """The pages of these PDFs one after another in one file, nothing parsed beyond the object boundaries
+    and nothing re-rendered: every object of every file (page, content stream, font subset, image) is
+    copied byte for byte under a new number, and one page tree lists all the pages. For PDFs as reportlab
+    writes them (classic cross-reference table, generation 0, a flat page tree); ``PdfLayoutError`` for
+    any other layout."""
+    files = [_pdf_file(data) for data in pdfs]
+    version = max([b"1.4", *(f.version for f in files)])
+    out = [b"%PDF-" + version + b"\n%\x93\x8c\x8b\x9e\n"]
+    size = len(out[0])
+    offsets = [0, 0]  # 1: the page tree, 2: the catalog, written last
+    kids = []
+    for pdf in files:
+        mapping = {pdf.tree: 1}
+        for number in sorted(pdf.objects):
+            if number not in pdf.dropped:
+                mapping[number] = len(offsets) + 1
+                offsets.append(0)
+        kids += [mapping[number] for number in pdf.pages]
+        for number in sorted(pdf.objects):
+            if number in pdf.dropped:
+                continue
+            body = _renumbered(pdf.objects[number], number, mapping) + b"\n"
+            offsets[mapping[number] - 1] = size
+            out.append(body)
+            size += len(body)
+    tree = b"1 0 obj\n<< /Type /Pages /Count %d /Kids [ %s ] >>\nendobj\n" % (
+        len(kids),
+        b" ".join(b"%d 0 R" % kid for kid in kids),
+    )
+    catalog = b"2 0 obj\n<< /Type /Catalog /Pages 1 0 R /PageMode /UseNone >>\nendobj\n"
+    offsets[0], offsets[1] = size, size + len(tree)
+    out += [tree, catalog]
+    size += len(tree) + len(catalog)
+    identifier = hashlib.md5(b"".join(out), usedforsecurity=False).hexdigest().encode()
+    xref = [b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)]
+    xref += [b"%010d 00000 n \n" % offset for offset in offsets]
+    xref.append(
+        b"trailer\n<< /Size %d /Root 2 0 R /ID [ <%s> <%s> ] >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(offsets) + 1, identifier, identifier, size)
+    )
+    return b"".join(out + xref)
