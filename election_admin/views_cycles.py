@@ -24,6 +24,7 @@ from .forms_cycles import (
 )
 from .models import Cycle, Election, Job, Region, RuleSet
 from .models.rulesets import RULE_FIELDS
+from .reporting.models import ElectedMember
 from .services import cycles as cycle_services
 from .services import elections as election_services
 from .services import rulesets as ruleset_services
@@ -367,8 +368,14 @@ def election_detail(request, pk: int):
             "may_advance": stage_services.stage_may_advance(request.user)
             and bool(stage_form.fields["to_stage"].choices),
             "days_late": cal.days_late(election.next_deadline_on, today),
+            "has_elected": _has_elected(election),
         },
     )
+
+
+def _has_elected(election) -> bool:
+    """Whether the statistics hold people elected for ``election`` (its result certified)."""
+    return ElectedMember.objects.filter(election=election).exists()
 
 
 # --- Jobs -------------------------------------------------------------------------------------------

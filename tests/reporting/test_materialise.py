@@ -3,6 +3,7 @@ with ages on the election day and without ID numbers; the rebuild command gives 
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from ballots.services.results import results_certify, results_compute
@@ -94,3 +95,15 @@ def test_a_runoff_adds_its_winner_in_round_two(
     election.refresh_from_db()
     stats = round_statistics(regions["630121"], election.cycle)["committee"]
     assert (stats["runoff"], stats["first_round_success"], stats["elected"]) == (1, 0, 1)
+
+
+def test_election_page_links_to_its_people_elected_once_certified(certified, client, township_user):
+    election = certified.election
+    client.force_login(township_user)
+    page = client.get(reverse("election_detail", args=[election.pk])).content.decode()
+    link = reverse("statistics_election_members", args=[election.pk])
+    assert f'href="{link}"' in page
+    members_page = client.get(link).content.decode()
+    assert "张明" in members_page and "黄磊" in members_page
+    ElectedMember.objects.filter(election=election).delete()
+    assert f'href="{link}"' not in client.get(reverse("election_detail", args=[election.pk])).content.decode()
