@@ -81,3 +81,66 @@ def differences(submitted: dict, now: dict, labels: dict) -> list[DifferenceRow]
             change = round(after - before, 4) if isinstance(after - before, float) else after - before
         rows.append(DifferenceRow(key, label_for(key, labels), before, after, change))
     return rows
+
+
+# --- Grouped for reading: one table per group, this term beside the previous term and the change ------
+SECTION_PREFIXES = ("round", "members")
+_BESIDE = ("previous", "change")
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    """One figure of a group: this term, and (people elected) the previous term and the change."""
+
+    label: str
+    value: object
+    previous: object = None
+    change: object = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """The figures of one group (``round.committee``, ``members.chairs`` …), titled by the group."""
+
+    key: str
+    kind: str  # "round", "members" or "other"
+    title: str
+    rows: tuple[SectionRow, ...]
+    has_previous: bool
+
+
+def _split_label(label: str) -> tuple[str, str]:
+    """ "村(居)委会 · 参选率" → ("村(居)委会", "参选率")."""
+    head, sep, tail = label.rpartition(" · ")
+    return (head, tail) if sep else ("", label)
+
+
+def figure_sections(figures: dict, labels: dict) -> tuple[list[Section], int]:
+    """The figures as groups in their order, each row with its previous-term figure and change beside it;
+    rows with no value at all are left out and counted (the second item)."""
+    flat = flatten(figures)
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for key in flat:
+        parts = key.split(".")
+        if parts[0] in _BESIDE:
+            continue
+        if parts[0] in SECTION_PREFIXES and len(parts) == 3:
+            grouped.setdefault(f"{parts[0]}.{parts[1]}", []).append((key, parts[2]))
+        else:
+            grouped.setdefault("other", []).append((key, key))
+    sections, empty = [], 0
+    for section_key, keys in grouped.items():
+        rows, title = [], ""
+        for key, _figure in keys:
+            previous, change = flat.get(f"previous.{key}"), flat.get(f"change.{key}")
+            if flat[key] is None and previous is None and change is None:
+                empty += 1
+                continue
+            head, label = _split_label(label_for(key, labels))
+            title = title or head
+            rows.append(SectionRow(label, flat[key], previous, change))
+        if rows:
+            kind = section_key.split(".")[0] if section_key != "other" else "other"
+            has_previous = any(r.previous is not None or r.change is not None for r in rows)
+            sections.append(Section(section_key, kind, title, tuple(rows), has_previous))
+    return sections, empty

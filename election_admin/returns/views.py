@@ -30,7 +30,7 @@ from .selectors import (
     region_reports_in_cycle,
     visible_cycles,
 )
-from .snapshot import differences, figure_rows
+from .snapshot import differences, figure_sections
 
 
 def _require_returns_user(user) -> None:
@@ -46,20 +46,13 @@ def _labels(stored: dict) -> dict:
 def _snapshot_context(ret: Return | None) -> dict:
     """The submitted figures and, for the current version, what changed since (the difference table)."""
     if ret is None:
-        return {"rows": [], "empty_figures": 0, "changes": []}
+        return {"sections": [], "empty_figures": 0, "changes": []}
     labels = _labels(ret.figure_labels)
-    rows, empty = _shown_rows(ret, labels)
+    sections, empty = figure_sections(ret.figures, labels)
     changes = []
     if ret.is_current:
         changes = differences(ret.figures, live_figures(ret.region, ret.cycle), labels)
-    return {"rows": rows, "empty_figures": empty, "changes": changes}
-
-
-def _shown_rows(ret: Return, labels: dict) -> tuple[list, int]:
-    """The figures that have a value (the snapshot keeps every key; those with no data yet are counted)."""
-    rows = figure_rows(ret.figures, labels)
-    shown = [row for row in rows if row.value is not None]
-    return shown, len(rows) - len(shown)
+    return {"sections": sections, "empty_figures": empty, "changes": changes}
 
 
 def _children_context(cycle: Cycle, region: Region, current: Return | None) -> dict:
@@ -289,5 +282,5 @@ def return_print(request, pk: int):
         ),
         pk=pk,
     )
-    rows, empty = _shown_rows(ret, _labels(ret.figure_labels))
-    return render(request, "returns/print.html", {"ret": ret, "rows": rows, "empty_figures": empty})
+    sections, empty = figure_sections(ret.figures, _labels(ret.figure_labels))
+    return render(request, "returns/print.html", {"ret": ret, "sections": sections, "empty_figures": empty})

@@ -167,3 +167,14 @@ def test_neighbour_township_page_in_the_same_cycle_is_404(client, township_user,
     client.force_login(township_user)
     assert client.get(reverse("returns_region", args=[qiaotou_return.cycle_id, CHENGGUAN])).status_code == 404
     assert client.get(reverse("returns_region", args=[qiaotou_return.cycle_id, DATONG])).status_code == 404
+
+
+def test_return_page_groups_the_figures_under_headings(client, township_user, qiaotou_return):
+    client.force_login(township_user)
+    page = client.get(reverse("returns_detail", args=[qiaotou_return.pk])).content.decode()
+    assert 'data-section="round.committee"' in page
+    assert page.index('data-section="round.committee"') < page.index('data-section="members.both"')
+    voted = qiaotou_return.figures["round.committee.voted"]
+    section = page[page.index('data-section="round.committee"') :]
+    section = section[: section.index("</table>")]
+    assert f'<tr><td>Voters who voted</td><td class="num">{voted}</td>' in section

@@ -59,3 +59,37 @@ def test_nested_figures_are_flattened_with_their_parent_label():
         ("当选人 · edu · college", 2),
         ("boxes", 4),
     ]
+
+
+def test_sections_group_the_figures_with_the_previous_term_and_change_beside():
+    from election_admin.returns.snapshot import Section, SectionRow, figure_sections
+
+    figures = {
+        "round.committee.voted": 1080,
+        "round.committee.boxes": None,
+        "members.chairs.avg_age": 44.1,
+        "previous.members.chairs.avg_age": 46.3,
+        "change.members.chairs.avg_age": -2.2,
+        "members.chairs.count": 3,
+        "previous.members.chairs.count": None,
+    }
+    labels = {
+        "round.committee.voted": "村(居)委会 · 参加投票人数",
+        "round.committee.boxes": "村(居)委会 · 票箱",
+        "members.chairs.avg_age": "村(居)委会主任 · 平均年龄",
+        "members.chairs.count": "村(居)委会主任 · 人数",
+    }
+    sections, empty = figure_sections(figures, labels)
+    assert empty == 1  # the boxes: no value this term, none before
+    assert sections == [
+        Section(
+            "round.committee", "round", "村(居)委会", (SectionRow("参加投票人数", 1080),), has_previous=False
+        ),
+        Section(
+            "members.chairs",
+            "members",
+            "村(居)委会主任",
+            (SectionRow("平均年龄", 44.1, 46.3, -2.2), SectionRow("人数", 3)),
+            has_previous=True,
+        ),
+    ]
