@@ -381,7 +381,7 @@ def batch_notices_make(
 ) -> Document:
     """All certified result notices of the area as one PDF (concatenated in region-code order) or a zip of
     the individual PDFs (批量公告); notices not made yet are made on the way, stored ones reused."""
-    from .notices import result_notice_store
+    from .notices import result_notices_store_many
 
     _require(actor, cycle, area)
     if file_format not in BATCH_FORMATS:
@@ -401,11 +401,11 @@ def batch_notices_make(
     made = 0
     for start in range(0, len(results), NOTICES_PER_TRANSACTION):
         chunk = results[start : start + NOTICES_PER_TRANSACTION]
-        with transaction.atomic():  # a few notices per commit; each is still stored and audited on its own
-            for result in chunk:
-                if result.pk not in stored:
-                    stored[result.pk] = result_notice_store(actor=None, result=result)
-                    made += 1
+        missing = [result for result in chunk if result.pk not in stored]
+        if missing:
+            with transaction.atomic():  # a few notices per commit, each with its own audit event
+                stored.update(result_notices_store_many(missing))
+            made += len(missing)
         for result in chunk:
             document = stored[result.pk]
             with document.file.open("rb") as handle:

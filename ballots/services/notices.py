@@ -1,7 +1,11 @@
 """The result notice (选举结果公告) of a certified result: stored once per result version."""
 
+import hashlib
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,12 +47,24 @@ def result_notice_generate(*, actor, result: RoundResult) -> Document:
     return result_notice_store(actor=actor, result=result)
 
 
-def result_notice_store(*, actor, result: RoundResult) -> Document:
-    """Build and store the notice of a certified result already read with its election, region, cycle and
-    rule set, known to have no notice yet (the batch of an area reads them all at once). Call it inside a
-    transaction; ``document_store`` still returns a notice another worker stored meanwhile."""
-    from election_admin.services.documents import document_store
+@dataclass(frozen=True)
+class NoticeDraft:
+    """A result notice built (its PDF made, its verification code printed on it) and not stored yet."""
 
+    result: RoundResult
+    title: str
+    content: bytes
+    short_code: str
+    public_summary: dict
+
+    @property
+    def filename(self) -> str:
+        result = self.result
+        return f"result-notice-{result.election.region_id}-{result.round_number}-v{result.version}.pdf"
+
+
+def result_notice_draft(result: RoundResult) -> NoticeDraft:
+    """Build the notice of a certified result already read with its election, region, cycle and rule set."""
     election = result.election
     totals, outcome = result.totals, result.outcome
     decision = outcome["decision"]
@@ -85,17 +101,11 @@ def result_notice_store(*, actor, result: RoundResult) -> Document:
     content = build_result_notice(
         context, election.body, figures, winners, people_word="居民" if is_community else "村民"
     )
-    return document_store(
-        actor=actor,
-        kind=DocumentKind.RESULT_NOTICE,
-        region=election.region,
+    return NoticeDraft(
+        result=result,
         title=title,
         content=content,
-        filename=f"result-notice-{election.region_id}-{result.round_number}-v{result.version}.pdf",
-        content_type="application/pdf",
-        subject=result,
-        data_version=_data_version(result),
-        is_public=True,
+        short_code=short_code,
         public_summary={
             "公告": title,
             "登记选民": f"{figures.registered} 人",
@@ -103,9 +113,90 @@ def result_notice_store(*, actor, result: RoundResult) -> Document:
             "当选": "、".join(f"{w.post}{w.name}" for w in winners),
             "公布日期": context.published_on.isoformat(),
         },
-        font_warning=chinese_font().warning,
-        short_code=short_code,
     )
+
+
+def _draft_store(*, actor, draft: NoticeDraft) -> Document:
+    from election_admin.services.documents import document_store
+
+    result = draft.result
+    return document_store(
+        actor=actor,
+        kind=DocumentKind.RESULT_NOTICE,
+        region=result.election.region,
+        title=draft.title,
+        content=draft.content,
+        filename=draft.filename,
+        content_type="application/pdf",
+        subject=result,
+        data_version=_data_version(result),
+        is_public=True,
+        public_summary=draft.public_summary,
+        font_warning=chinese_font().warning,
+        short_code=draft.short_code,
+    )
+
+
+def result_notice_store(*, actor, result: RoundResult) -> Document:
+    """Build and store the notice of a certified result already read with its election, region, cycle and
+    rule set, known to have no notice yet. Call it inside a transaction; ``document_store`` still returns a
+    notice another worker stored meanwhile."""
+    return _draft_store(actor=actor, draft=result_notice_draft(result))
+
+
+def result_notices_store_many(results: list[RoundResult]) -> dict[int, Document]:
+    """Build and store the notices of several certified results (read with their election, region, cycle
+    and rule set, known to have none yet) as the background worker: what ``document_store`` keeps for each
+    (file, SHA-256, row, ``document.generated`` audit event), with the rows written in one INSERT instead of
+    a look-up and two savepoints each. If another worker stored one of them meanwhile, the whole group goes
+    through ``document_store`` one by one, which keeps the notice already stored. Call it inside a
+    transaction (the batch of an area: ten per transaction). Answers the documents by result id."""
+    drafts = [result_notice_draft(result) for result in results]
+    warning = chinese_font().warning
+    documents = []
+    for draft in drafts:
+        result = draft.result
+        document = Document(
+            kind=DocumentKind.RESULT_NOTICE,
+            title=draft.title[:200],
+            region=result.election.region,
+            subject_type=result._meta.label_lower,
+            subject_id=str(result.pk),
+            data_version=_data_version(result),
+            filename=draft.filename,
+            content_type="application/pdf",
+            size=len(draft.content),
+            sha256=hashlib.sha256(draft.content).hexdigest(),
+            short_code=draft.short_code,
+            is_public=True,
+            public_summary=draft.public_summary,
+            font_warning=warning,
+            created_by=None,
+        )
+        document.file.save(draft.filename, ContentFile(draft.content), save=False)
+        documents.append(document)
+    try:
+        with transaction.atomic():
+            Document.objects.bulk_create(documents)
+    except IntegrityError:
+        for document in documents:
+            document.file.delete(save=False)
+        return {draft.result.pk: _draft_store(actor=None, draft=draft) for draft in drafts}
+    for document in documents:
+        audit_record(
+            actor=None,
+            actor_label="celery",
+            event_type="document.generated",
+            region_code=document.region.code,
+            obj=document,
+            after={
+                "kind": document.kind,
+                "sha256": document.sha256,
+                "size": document.size,
+                "data_version": document.data_version,
+            },
+        )
+    return {int(document.subject_id): document for document in documents}
 
 
 def certificates_existing(result: RoundResult) -> Document | None:
