@@ -263,7 +263,8 @@ _TOKEN = re.compile(
     rb"\((?:[^()\\]|\\.)*\)"  # a literal string (reportlab escapes its parentheses): copied as it is
     rb"|<[0-9A-Fa-f\s]*>"  # a hex string: copied as it is
     rb"|(?<![\w.+\-])(\d+)\s+(\d+)\s+R(?!\w)"  # an indirect reference: renumbered
-    rb"|(?<![\w/])stream\r?\n"  # the stream's data begins: copied as it is
+    rb"|(?<![\w/])stream\r?\n",  # the stream's data begins: copied as it is
+    re.DOTALL,
 )
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _XREF_HEAD = re.compile(rb"xref\s+0\s+(\d+)\s*\n")
@@ -398,7 +399,10 @@ def join_pdfs(pdfs: list[bytes]) -> bytes:
     offsets[0], offsets[1] = size, size + len(tree)
     out += [tree, catalog]
     size += len(tree) + len(catalog)
-    identifier = hashlib.md5(b"".join(out), usedforsecurity=False).hexdigest().encode()
+    digest = hashlib.md5(usedforsecurity=False)
+    for piece in out:
+        digest.update(piece)
+    identifier = digest.hexdigest().encode()
     xref = [b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)]
     xref += [b"%010d 00000 n \n" % offset for offset in offsets]
     xref.append(
