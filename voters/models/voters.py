@@ -84,9 +84,13 @@ class Voter(models.Model):
         verbose_name_plural = _("voters")
         ordering = ["group", "name", "id"]
         constraints = [
-            # One registration per person per cycle (VCOL §13): across every village of the cycle.
+            # One registration per person per cycle (VCOL §13): across every village of the cycle. The hash
+            # comes second: its offset in an index entry is then fixed (no walk over a variable-length
+            # column before it), and it is nearly always the column that decides a comparison. On
+            # PostgreSQL the column compares bytewise (COLLATE "C", migration 0004): a hex string has no
+            # language order, and each import probes this index twice a row.
             models.UniqueConstraint(
-                fields=["cycle", "roll", "id_hash"],
+                fields=["cycle", "id_hash", "roll"],
                 condition=~Q(status=VoterStatus.STRUCK),
                 name="voter_one_registration_per_cycle",
             ),
