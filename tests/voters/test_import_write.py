@@ -68,7 +68,29 @@ def test_batches_duplicates_and_registered_people(
     assert imported.id_hash == id_hash(imported_number := decrypt(imported.id_encrypted))
     assert imported.id_masked == imported_number[:6] + "********" + imported_number[-4:]
     assert decrypt(imported.phone_encrypted) == "13800000000" and imported.phone_masked == "138****0000"
+    # the columns the same for the whole file (given once to the INSERT on PostgreSQL)
+    assert (imported.cycle_id, imported.region_id, imported.roll) == (ref.cycle_id, ref.region_id, ref.roll)
+    assert (imported.status, imported.struck_reason, imported.source) == ("registered", "", "import")
+    assert imported.created_at is not None and imported.created_at == imported.updated_at
     assert Voter.objects.filter(region_id=neighbour.region_id).count() == 1
+
+
+def test_jit_setting_is_put_back_after_the_write(small_batches, tmp_path, county_user, regions):
+    """The writer turns PostgreSQL's JIT off for its own statements only: the rest of the caller's
+    transaction runs with the setting it had."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    election = village_election(county_user, regions)
+    rows = [HEADER] + [voter_row(_name(i), born=date(1950, 1, 1) + timedelta(days=40 * i)) for i in range(9)]
+    path = write_xlsx(tmp_path / "jit.xlsx", {"名单": rows})
+    ref = roll_for_election(election)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = on")
+        assert imports.import_roll_file(path, path.name, ref).written == 9
+        cursor.execute("SELECT current_setting('jit')")
+        assert cursor.fetchone()[0] == "on"
 
 
 def test_encrypt_many_opens_with_decrypt_and_never_repeats_a_nonce():

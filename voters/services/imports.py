@@ -240,9 +240,30 @@ def _copy_lines(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source
         yield constant_head + "\t".join(fields) + constant_tail
 
 
-def _copy_text(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source: str, now: datetime) -> bytes:
-    """The COPY text (UTF-8) of many rows at once, in the order of their hashes (the unique index's order):
-    the same fields as :func:`_copy_lines`, with the ID numbers and phones encrypted column-wise."""
+# What the pipelined writer COPYs into its staging table: the columns that differ from row to row. The
+# others (cycle, village, roll, status, source, time stamps) are the same for the whole file and are given
+# once, as parameters of the INSERT, so that neither Python nor the server formats or parses them per row.
+STAGED_COLUMNS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "group",
+    "address",
+    "category",
+    "approval_reference",
+    "notes",
+    "id_hash",
+    "id_masked",
+    "id_encrypted",
+    "phone_masked",
+    "phone_encrypted",
+)
+
+
+def _copy_text(rows: list[VoterRow], hashes: list[str]) -> bytes:
+    """The COPY text (UTF-8) of :data:`STAGED_COLUMNS` for many rows at once, in the order of their hashes
+    (the unique index's order), with the ID numbers and phones encrypted column-wise."""
     order = sorted(range(len(rows)), key=hashes.__getitem__)
     rows = [rows[i] for i in order]
     hashes = [hashes[i] for i in order]
@@ -250,10 +271,6 @@ def _copy_text(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source:
     phones = [row.phone for row in rows]
     sealed_numbers = encrypt_many(numbers)
     sealed_phones = encrypt_many(phones)
-    head = f"{ref.cycle_id}\t{ref.region_id}\t{ref.roll}\t"
-    stamp = now.isoformat()
-    tail = f"\t{source}\t{stamp}\t{stamp}\n"
-    registered = VoterStatus.REGISTERED.value
 
     def lines(escape: bool):
         for row, hashed, number, sealed_number, phone, sealed_phone in zip(
@@ -275,9 +292,9 @@ def _copy_text(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source:
                 phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) > 7 else mask_phone(phone)
             )
             yield (
-                f"{head}{name}\t{row.gender}\t{row.ethnicity}\t{number[6:10]}-{number[10:12]}-{number[12:14]}\t"
-                f"{group}\t{address}\t{row.category}\t{approval}\t{registered}\t\t{notes}\t{hashed}\t"
-                f"{number[:6]}********{number[14:]}\t{sealed_number}\t{masked_phone}\t{sealed_phone}{tail}"
+                f"{name}\t{row.gender}\t{row.ethnicity}\t{number[6:10]}-{number[10:12]}-{number[12:14]}\t"
+                f"{group}\t{address}\t{row.category}\t{approval}\t{notes}\t{hashed}\t"
+                f"{number[:6]}********{number[14:]}\t{sealed_number}\t{masked_phone}\t{sealed_phone}\n"
             )
 
     data = b"".join([line.encode() for line in lines(False)])  # UTF-8 line by line: no large str
@@ -285,7 +302,7 @@ def _copy_text(ref: RollRef, rows: list[VoterRow], hashes: list[str], *, source:
         b"\\" in data
         or b"\r" in data
         or data.count(b"\n") != len(rows)
-        or data.count(b"\t") != 21 * len(rows)
+        or data.count(b"\t") != (len(STAGED_COLUMNS) - 1) * len(rows)
     ):
         data = b"".join([line.encode() for line in lines(True)])  # a backslash, tab or line break in a cell
     return data
@@ -403,13 +420,25 @@ def import_roll_file(
     return ImportOutcome(checked, written)
 
 
+_STAGED = ", ".join(f'"{name}"' for name in STAGED_COLUMNS)
+_FILE_CONSTANTS = (
+    "cycle_id",
+    "region_id",
+    "roll",
+    "status",
+    "struck_reason",
+    "source",
+    "created_at",
+    "updated_at",
+)
 _INSERT_CHUNK = (
-    f"WITH inserted AS (INSERT INTO voters_voter ({_STAGING_COLUMNS}) "
-    f"SELECT {_STAGING_COLUMNS} FROM voter_import_rows "  # COPYed in key order: no sort
-    "ON CONFLICT (cycle_id, roll, id_hash) WHERE NOT (status = 'struck') DO NOTHING RETURNING id_hash), "
+    f"WITH inserted AS (INSERT INTO voters_voter ({', '.join(_FILE_CONSTANTS)}, {_STAGED}) "
+    f"SELECT %(cycle)s, %(region)s, %(roll)s, %(status)s, '', %(source)s, %(now)s, %(now)s, {_STAGED} "
+    "FROM voter_import_rows "  # COPYed in key order: no sort
+    "ON CONFLICT (cycle_id, id_hash, roll) WHERE NOT (status = 'struck') DO NOTHING RETURNING id_hash), "
     "skipped AS (SELECT id_hash FROM voter_import_rows EXCEPT ALL SELECT id_hash FROM inserted) "
     "SELECT skipped.id_hash, coalesce(v.region_id, '') FROM skipped LEFT JOIN voters_voter v "
-    "ON v.cycle_id = %s AND v.roll = %s AND v.id_hash = skipped.id_hash AND NOT (v.status = 'struck')"
+    "ON v.cycle_id = %(cycle)s AND v.roll = %(roll)s AND v.id_hash = skipped.id_hash AND NOT (v.status = 'struck')"
 )
 
 
@@ -428,6 +457,7 @@ class _BytesReader:
 
 BATCH_ROWS = 40_000  # rows per INSERT at most: each one walks the cycle's unique index once, in key order
 MIN_BATCH_ROWS = 5_000
+BATCH_SHARE = 0.15  # of the sheet's rows: the server starts early and, at Python's pace, never waits long
 
 
 class _PipelinedWriter:
@@ -448,8 +478,9 @@ class _PipelinedWriter:
         self.hashes: list[str] = []  # of every row handed over
         self.skipped: dict[str, str] = {}  # id_hash → region where already registered ("" unknown)
         self.error: BaseException | None = None
-        # about three equal batches and a small last one, whose write is the only one not overlapped
-        self.batch_rows = min(BATCH_ROWS, max(MIN_BATCH_ROWS, (expected_rows or 0) * 3 // 10))
+        # Python prepares a row about as fast as the server writes it, so equal batches keep both busy; the
+        # first one should come early (the server idles until then) but each batch walks the index once
+        self.batch_rows = min(BATCH_ROWS, max(MIN_BATCH_ROWS, int((expected_rows or 0) * BATCH_SHARE)))
         self.handed = 0  # rows already handed to the writing thread
         self.queue: queue.Queue = queue.Queue(maxsize=1)
         connection.ensure_connection()
@@ -471,27 +502,39 @@ class _PipelinedWriter:
             rows, self.rows = self.rows, []  # the rows of the batch; their hashes stay in self.hashes
             hashes = self.hashes[self.handed :]
             self.handed = len(self.hashes)
-            self.queue.put(_copy_text(self.ref, rows, hashes, source=self.source, now=self.now))
+            self.queue.put(_copy_text(rows, hashes))
 
     def _run(self) -> None:
         try:
             with self.raw.cursor() as cursor:
+                # No JIT: compiling the INSERT's expressions costs more than it saves on a batch, and the
+                # planner, which cannot know the staging table's size, may decide to (it once took a third of
+                # the server's time). Only for these statements: the setting is put back below.
+                cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+                jit = cursor.fetchone()[0]
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE voter_import_rows ON COMMIT DROP AS "
-                    f"SELECT {_STAGING_COLUMNS} FROM voters_voter WITH NO DATA"
+                    f"SELECT {_STAGED} FROM voters_voter WITH NO DATA"
                 )
-                params = [self.ref.cycle_id, self.ref.roll]
+                ref = self.ref
+                params = {
+                    "cycle": ref.cycle_id,
+                    "region": ref.region_id,
+                    "roll": ref.roll,
+                    "status": VoterStatus.REGISTERED.value,
+                    "source": self.source,
+                    "now": self.now,
+                }
                 while (text := self.queue.get()) is not None:
                     cursor.copy_expert(
-                        f"COPY voter_import_rows ({_STAGING_COLUMNS}) FROM STDIN",
-                        _BytesReader(text),
-                        size=1 << 20,
+                        f"COPY voter_import_rows ({_STAGED}) FROM STDIN", _BytesReader(text), size=1 << 20
                     )
                     del text
                     cursor.execute(_INSERT_CHUNK, params)
                     self.skipped.update(cursor.fetchall())
                     cursor.execute("TRUNCATE voter_import_rows")
                 cursor.execute("DROP TABLE voter_import_rows")
+                cursor.execute("SELECT set_config('jit', %s, true)", [jit])
         except BaseException as error:  # handed to the reading thread; drain so that it never blocks
             self.error = error
             while self.queue.get() is not None:
