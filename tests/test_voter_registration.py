@@ -1,7 +1,6 @@
 """Voter registration rules: 18 on the village's election day, one registration per person across the
 whole cycle (in the database too), the ID number valid and agreeing with birth date and gender."""
 
-import time
 from datetime import date, timedelta
 from unittest import mock
 
@@ -235,8 +234,12 @@ def test_out_of_area_election_is_refused(neighbour_township_user, election):
         register(neighbour_township_user, election)
 
 
-def test_saving_a_voter_is_fast_with_a_ten_thousand_voter_roll(client, township_user, election):
-    """Browser entry: a save (POST → service → redirect) under 100 ms server time with 10,000 voters."""
+def test_saving_a_voter_with_a_ten_thousand_voter_roll_is_a_fixed_number_of_queries(
+    client, township_user, election, django_assert_max_num_queries
+):
+    """Browser entry with 10,000 voters on the roll: each save (POST → service → redirect) costs the same
+    few queries, whatever the roll's size (the time itself, < 100 ms, is measured by
+    bench/bench_voter_entry.py, not here)."""
     from django.urls import reverse
 
     from voters.importing.validate import VoterRow
@@ -269,13 +272,11 @@ def test_saving_a_voter_is_fast_with_a_ten_thousand_voter_roll(client, township_
     assert Voter.objects.filter(region_id=election.region_id).count() == 10_000
     client.force_login(township_user)
     url = reverse("voter_create", args=[election.pk])
-    timings = []
-    for i in range(5):
+    for i in range(3):
         number = make_id(date(1960, 2, 1) + timedelta(days=i), 998)
-        started = time.perf_counter()
-        response = client.post(
-            url, {"id_number": number, "name": f"新选民{i}", "category": "resident", "group": "一组"}
-        )
-        timings.append(time.perf_counter() - started)
+        with django_assert_max_num_queries(20):
+            response = client.post(
+                url, {"id_number": number, "name": f"新选民{i}", "category": "resident", "group": "一组"}
+            )
         assert response.status_code == 302
-    assert min(timings) < 0.1, timings
+    assert Voter.objects.filter(region_id=election.region_id, name__startswith="新选民").count() == 3
