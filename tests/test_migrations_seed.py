@@ -9,7 +9,10 @@ from tests.conftest import SEED_MIGRATIONS
 
 LOCAL_APPS = ["election_admin", "voters", "candidates", "ballots", "supervision", "audit"]
 # RunPython steps that change the schema (not data) and so survive a flush by themselves.
-SCHEMA_STEPS = {("audit", "0002_append_only_triggers")}
+SCHEMA_STEPS = {
+    ("audit", "0002_append_only_triggers"),
+    ("voters", "0004_voter_registration_hash_first"),
+}
 
 
 def test_every_data_migration_is_reseeded_after_flush():

@@ -117,10 +117,14 @@ def _split_label(label: str) -> tuple[str, str]:
 
 def figure_sections(figures: dict, labels: dict) -> tuple[list[Section], int]:
     """The figures as groups in their order, each row with its previous-term figure and change beside it;
-    rows with no value at all are left out and counted (the second item)."""
+    rows with no value at all are left out and counted (the second item).
+
+    The order is the labels' (the order the statistics app defines), not the stored figures': PostgreSQL's
+    jsonb keeps keys sorted by length, so a stored return comes back in another order than it was written."""
     flat = flatten(figures)
+    rank = {key: position for position, key in enumerate(labels)}
     grouped: dict[str, list[tuple[str, str]]] = {}
-    for key in flat:
+    for key in sorted(flat, key=lambda k: rank.get(k, len(rank))):
         parts = key.split(".")
         if parts[0] in _BESIDE:
             continue

@@ -39,8 +39,10 @@ def _require_returns_user(user) -> None:
 
 
 def _labels(stored: dict) -> dict:
-    """The stored labels, overridden by today's (in the page's language) where the statistics app has them."""
-    return {**stored, **live_labels()}
+    """The stored labels, overridden by today's (in the page's language) where the statistics app has them;
+    today's first, so that their order (the statistics app's) orders the page."""
+    live = live_labels()
+    return {**live, **{key: label for key, label in stored.items() if key not in live}}
 
 
 def _snapshot_context(ret: Return | None) -> dict:

@@ -93,3 +93,18 @@ def test_sections_group_the_figures_with_the_previous_term_and_change_beside():
             has_previous=True,
         ),
     ]
+
+
+def test_sections_follow_the_labels_order_not_the_stored_order():
+    """PostgreSQL's jsonb gives keys back sorted by length: "members…" before "round…"."""
+    from election_admin.returns.snapshot import figure_sections
+
+    stored = {"members.both.count": 2, "round.committee.voted": 1080, "round.committee.rate": 91.2}
+    labels = {
+        "round.committee.rate": "村(居)委会 · 参选率",
+        "round.committee.voted": "村(居)委会 · 参加投票人数",
+        "members.both.count": "书记主任一肩挑 · 人数",
+    }
+    sections, _empty = figure_sections(stored, labels)
+    assert [s.key for s in sections] == ["round.committee", "members.both"]
+    assert [row.label for row in sections[0].rows] == ["参选率", "参加投票人数"]
