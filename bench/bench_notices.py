@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -326,7 +327,11 @@ def run(database_url: str, path: str | Path = DEFAULT_PATH, keep: bool = False) 
         "CELERY_BROKER_URL": "",
         "DJANGO_SETTINGS_MODULE": "election_admin.settings",
     }
-    env["MEDIA_ROOT"] = env.get("MEDIA_ROOT", "") or str(REPO_ROOT / "var" / "bench_notices_media")
+    # The files of the scratch database's documents: the bench's own folder is emptied with the database.
+    media = None if env.get("MEDIA_ROOT") else REPO_ROOT / "var" / "bench_notices_media"
+    if media is not None:
+        shutil.rmtree(media, ignore_errors=True)
+        env["MEDIA_ROOT"] = str(media)
     try:
         completed = subprocess.run(
             [sys.executable, __file__, "--child", "--path", str(path)],
@@ -343,6 +348,8 @@ def run(database_url: str, path: str | Path = DEFAULT_PATH, keep: bool = False) 
     finally:
         if not keep:
             scratch.drop()
+            if media is not None:
+                shutil.rmtree(media, ignore_errors=True)
 
 
 def main() -> int:
