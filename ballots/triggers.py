@@ -7,8 +7,9 @@ Installed after every ``migrate`` (``post_migrate``, idempotent) rather than by 
 SQLite rebuilds a table when a later migration alters it, which drops its triggers; re-installing after
 each migrate keeps the rule in place on both PostgreSQL and SQLite.
 
-The same goes for the counts a tally sheet keeps as JSON (votes per candidate, ballots void for one
-post): the database refuses any that is not a whole number from 0 to ``MAX_COUNT``.
+The same goes for the counts a tally sheet and a count board keep as JSON (votes per candidate, ballots
+void for one post): the database refuses any that is not a whole number from 0 to ``MAX_COUNT``; and for
+a count-board ballot's marks and written-in names, which must map each post to a list of texts.
 """
 
 from __future__ import annotations
@@ -58,7 +59,11 @@ COUNTS_MESSAGE = "counts must be whole numbers from 0 to 999999"
 COUNT_COLUMNS = {
     "ballots_tallysheet": ("votes", "post_void"),
     "ballots_tallyentry": ("votes",),
+    "ballots_liveboard": ("votes", "post_void"),  # the count board's running totals
 }
+# A count-board ballot's marks and written-in names: ``post -> [candidate id or name, …]``, all text.
+LIST_MESSAGE = "marks must map each post to a list of texts"
+LIST_COLUMNS = {"ballots_boardballot": ("marks", "write_ins")}
 
 
 def _pg_bad_counts(column: str) -> str:
@@ -76,13 +81,29 @@ def _sqlite_bad_counts(column: str) -> str:
     )
 
 
-def _counts_pg(table: str, columns: tuple[str, ...]) -> str:
+def _pg_bad_lists(column: str) -> str:
+    return (
+        f"jsonb_typeof(NEW.{column}) <> 'object' OR EXISTS (SELECT 1 FROM jsonb_each(NEW.{column}) AS e "
+        "WHERE jsonb_typeof(e.value) <> 'array' OR EXISTS (SELECT 1 FROM jsonb_array_elements(e.value) AS x "
+        "WHERE jsonb_typeof(x) <> 'string'))"
+    )
+
+
+def _sqlite_bad_lists(column: str) -> str:
+    return (
+        f"json_type(NEW.{column}) IS NOT 'object' OR EXISTS (SELECT 1 FROM json_each(NEW.{column}) AS e "
+        "WHERE e.type IS NOT 'array' OR EXISTS (SELECT 1 FROM json_each(e.value) AS x "
+        "WHERE x.type IS NOT 'text'))"
+    )
+
+
+def _counts_pg(table: str, columns: tuple[str, ...], bad=_pg_bad_counts, message=COUNTS_MESSAGE) -> str:
     name = f"{table}_counts_sane"
     return f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
 BEGIN
-    IF {" OR ".join(f"({_pg_bad_counts(c)})" for c in columns)} THEN
-        RAISE EXCEPTION '{COUNTS_MESSAGE}' USING ERRCODE = 'check_violation';
+    IF {" OR ".join(f"({bad(c)})" for c in columns)} THEN
+        RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
 END;
@@ -92,15 +113,17 @@ CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FU
 """
 
 
-def _counts_sqlite(table: str, columns: tuple[str, ...]) -> list[str]:
+def _counts_sqlite(
+    table: str, columns: tuple[str, ...], bad=_sqlite_bad_counts, message=COUNTS_MESSAGE
+) -> list[str]:
     statements = []
     for event in ("INSERT", "UPDATE"):
         name = f"{table}_counts_sane_{event.lower()}"
         statements += [
             f"DROP TRIGGER IF EXISTS {name}",
             f"""CREATE TRIGGER {name} BEFORE {event} ON {table}
-               WHEN {" OR ".join(f"({_sqlite_bad_counts(c)})" for c in columns)}
-               BEGIN SELECT RAISE(ABORT, '{COUNTS_MESSAGE}'); END""",
+               WHEN {" OR ".join(f"({bad(c)})" for c in columns)}
+               BEGIN SELECT RAISE(ABORT, '{message}'); END""",
         ]
     return statements
 
@@ -117,14 +140,17 @@ def install(connection) -> None:
             else:
                 for statement in SQLITE_INSTALL:
                     cursor.execute(statement)
-        for table, columns in COUNT_COLUMNS.items():
-            if table not in tables:
-                continue
-            if connection.vendor == "postgresql":
-                cursor.execute(_counts_pg(table, columns))
-            else:
-                for statement in _counts_sqlite(table, columns):
-                    cursor.execute(statement)
+        checks = [(COUNT_COLUMNS, _pg_bad_counts, _sqlite_bad_counts, COUNTS_MESSAGE)]
+        checks.append((LIST_COLUMNS, _pg_bad_lists, _sqlite_bad_lists, LIST_MESSAGE))
+        for tables_columns, pg_bad, sqlite_bad, message in checks:
+            for table, columns in tables_columns.items():
+                if table not in tables:
+                    continue
+                if connection.vendor == "postgresql":
+                    cursor.execute(_counts_pg(table, columns, pg_bad, message))
+                else:
+                    for statement in _counts_sqlite(table, columns, sqlite_bad, message):
+                        cursor.execute(statement)
 
 
 def install_after_migrate(sender, using: str = "default", **kwargs) -> None:

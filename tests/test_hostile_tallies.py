@@ -196,3 +196,49 @@ def test_sql_sound_candidate_counts_are_accepted(village, township_user, village
     sheet.refresh_from_db()
     assert sheet.votes == {key: 7}
     assert sheet.post_void == {"member": 0, "chair": 999999}
+
+
+# --- The count board: running totals and each ballot's marks, written behind the service's back ---------
+def _board_with_a_ballot(village, village_clerk):
+    from ballots.services import board as board_services
+
+    board = board_services.board_open(actor=village_clerk, box=village.boxes[0])
+    marks = {"chair": [str(village.candidates["张明"].pk)]}
+    ballot = board_services.board_ballot_add(actor=village_clerk, board=board, token="h0", marks=marks)[0]
+    board.refresh_from_db()
+    return board, ballot
+
+
+@pytest.mark.parametrize("counts", ['{"chair": -1}', '{"chair": 1000000}', '{"chair": "一"}', "[]"])
+def test_sql_bad_running_totals_on_the_count_board_are_refused(village, village_clerk, counts):
+    from ballots.models import LiveBoard
+
+    board, _ballot = _board_with_a_ballot(village, village_clerk)
+    for column in ("votes", "post_void"):
+        with pytest.raises(IntegrityError):
+            _set_json(LiveBoard, board.pk, column, counts)
+    kept = LiveBoard.objects.get(pk=board.pk)
+    assert kept.votes == board.votes and sum(kept.votes.values()) == 1
+
+
+@pytest.mark.parametrize(
+    "marks", ['{"chair": 5}', '{"chair": [5]}', '{"chair": [null]}', '{"chair": {"a": "1"}}', '["chair"]']
+)
+def test_sql_bad_marks_on_a_count_board_ballot_are_refused(village, village_clerk, marks):
+    from ballots.models import BoardBallot
+
+    _board, ballot = _board_with_a_ballot(village, village_clerk)
+    for column in ("marks", "write_ins"):
+        with pytest.raises(IntegrityError):
+            _set_json(BoardBallot, ballot.pk, column, marks)
+    assert BoardBallot.objects.get(pk=ballot.pk).marks == ballot.marks
+
+
+def test_sql_sound_marks_and_totals_are_accepted_on_the_count_board(village, village_clerk):
+    from ballots.models import BoardBallot, LiveBoard
+
+    board, ballot = _board_with_a_ballot(village, village_clerk)
+    _set_json(BoardBallot, ballot.pk, "write_ins", '{"member": ["李四"], "chair": []}')
+    _set_json(LiveBoard, board.pk, "post_void", '{"member": 2}')
+    assert BoardBallot.objects.get(pk=ballot.pk).write_ins == {"member": ["李四"], "chair": []}
+    assert LiveBoard.objects.get(pk=board.pk).post_void == {"member": 2}
