@@ -86,16 +86,17 @@ def main() -> int:
         rows += [(name, figure) for figure in figures]
 
     width = max((len(f["name"]) for _, f in rows), default=20) + 2
+    bench_width = max((len(name) for name, _ in rows), default=9) + 2
     print()
-    print(f"{'benchmark':<14}{'figure':<{width}}{'target':>16}{'result':>20}  verdict")
-    print("-" * (14 + width + 16 + 20 + 10))
+    print(f"{'benchmark':<{bench_width}}{'figure':<{width}}{'target':>16}{'result':>20}  verdict")
+    print("-" * (bench_width + width + 16 + 20 + 10))
     missed = 0
     for name, figure in rows:
         passed = figure.get("passed")
         verdict = "" if passed is None else ("pass" if passed else "MISSED")
         missed += passed is False
         print(
-            f"{name:<14}{figure['name']:<{width}}{str(figure.get('target') or ''):>16}{_result(figure):>20}  {verdict}"
+            f"{name:<{bench_width}}{figure['name']:<{width}}{str(figure.get('target') or ''):>16}{_result(figure):>20}  {verdict}"
         )
     for line in broken:
         print(f"\nCOULD NOT RUN {line}")
