@@ -27,8 +27,29 @@ class VoteLine:
     post_label: str
 
 
-def vote_lines(election: Election) -> list[VoteLine]:
-    """The candidates' lines of the tally sheet, in post and list order (empty without candidates)."""
+def runoff_pool(election: Election) -> dict[str, set[str]]:
+    """The run-off list (另行选举) of each post with seats left, from round 1's certified plan:
+    ``post -> {person}`` (candidate ids; written-in names as ``w:name``)."""
+    first = (
+        RoundResult.objects.filter(election=election, round_number=FIRST_ROUND, is_current=True)
+        .only("outcome")
+        .first()
+    )
+    plan = (first.outcome.get("plan") if first else None) or {}
+    return {s["post"]: set(s.get("pool", [])) for s in plan.get("seats", []) if s.get("seats")}
+
+
+def vote_lines(election: Election, round_number: int = FIRST_ROUND) -> list[VoteLine]:
+    """The candidates' lines of the tally sheet, in post and list order (empty without candidates); for the
+    run-off, only the people on its list (written-in people of the list go in the write-in rows)."""
+    lines = _official_lines(election)
+    if round_number == RUNOFF_ROUND:
+        pool = runoff_pool(election)
+        lines = [line for line in lines if line.key.partition("|")[2] in pool.get(line.post, ())]
+    return lines
+
+
+def _official_lines(election: Election) -> list[VoteLine]:
     if not apps.is_installed("candidates"):
         return []
     from candidates.models import Candidate
@@ -63,8 +84,11 @@ def election_day_overview(user, election: Election) -> dict:
     boxes = list(
         BallotBox.objects.visible_to(user).filter(election=election).select_related("venue").order_by("id")
     )
-    sheets = {s.box_id: s for s in TallySheet.objects.filter(election=election, round_number=FIRST_ROUND)}
+    round_number = counting_round(election)
+    sheets = {s.box_id: s for s in TallySheet.objects.filter(election=election, round_number=round_number)}
     return {
+        "round_number": round_number,
+        "is_runoff": round_number == RUNOFF_ROUND,
         "venues": Venue.objects.visible_to(user).filter(election=election),
         "boxes": [(box, sheets.get(box.pk)) for box in boxes],
         "staff": CountStaff.objects.visible_to(user).filter(election=election).select_related("box"),

@@ -17,7 +17,7 @@ from election_admin.models import Election
 from election_admin.views_cycles import apply_validation_error
 
 from . import selectors
-from .choices import FIGURES, SheetStatus
+from .choices import FIGURES, RUNOFF_ROUND, SheetStatus
 from .forms import (
     BoxForm,
     CertifyForm,
@@ -155,7 +155,7 @@ def tally_entry(request, box_id: int):
         raise PermissionDenied
     election = box.election
     round_number = selectors.counting_round(election)
-    lines = selectors.vote_lines(election)
+    lines = selectors.vote_lines(election, round_number)
     sheet = TallySheet.objects.filter(box=box, round_number=round_number).first()
     mine = sheet.entries.filter(entered_by=request.user).first() if sheet else None
     conflict = None
@@ -198,7 +198,14 @@ def tally_entry(request, box_id: int):
     return render(
         request,
         "ballots/tally_entry.html",
-        {"election": election, "box": box, "sheet": sheet, "form": form, "stored": stored},
+        {
+            "election": election,
+            "box": box,
+            "sheet": sheet,
+            "form": form,
+            "stored": stored,
+            "is_runoff": round_number == RUNOFF_ROUND,
+        },
     )
 
 
@@ -211,7 +218,7 @@ def tally_compare(request, sheet_id: int):
         pk=sheet_id,
     )
     election = sheet.election
-    lines = selectors.vote_lines(election)
+    lines = selectors.vote_lines(election, sheet.round_number)
     rows = selectors.comparison_rows(sheet, lines)
     may_resolve = (
         may_supervise(request.user)

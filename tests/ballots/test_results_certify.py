@@ -228,3 +228,29 @@ def test_certificates_of_election_by_the_county_once_per_version(agreed, townshi
         and "张明同志" in text.replace(" ", "")
         and "大通回族土族自治县民政局" in text
     )
+
+
+def test_runoff_sheet_lists_only_the_runoff_people_and_the_day_page_offers_it(
+    village, township_user, village_clerk, client
+):
+    from ballots.choices import RUNOFF_ROUND
+    from ballots.selectors import vote_lines
+
+    votes = {**good_votes(village), village.key("黄磊"): 5}  # one member seat left after round 1
+    enter_twice(township_user, village_clerk, village.boxes[0], votes=votes)
+    first = results_compute(actor=township_user, election=village.election)
+    results_certify(actor=township_user, result=first, confirmed=True, today=village.election.election_day)
+    pool = {p["post"]: set(p["pool"]) for p in first.outcome["plan"]["seats"] if p["seats"]}
+    lines = vote_lines(village.election, RUNOFF_ROUND)
+    assert lines and {line.post for line in lines} == {"member"}
+    assert {line.key.partition("|")[2] for line in lines} == pool["member"]
+    assert village.key("陈静") not in {line.key for line in lines}  # elected in round 1
+
+    client.force_login(township_user)
+    box = village.boxes[0]
+    page = client.get(reverse("ballots_election_day", args=[village.election.pk])).content.decode()
+    assert 'data-testid="runoff-badge"' in page
+    assert reverse("ballots_tally_entry", args=[box.pk]) in page  # round 1's agreed sheet hid it before
+    form = client.get(reverse("ballots_tally_entry", args=[box.pk])).content.decode()
+    assert f'name="v{village.candidates["黄磊"].pk}"' in form
+    assert f'name="v{village.candidates["张明"].pk}"' not in form
