@@ -14,13 +14,15 @@ RULE_NUMBER_FIELDS = list(RULE_BOUNDS)
 RULE_OTHER_FIELDS = ["has_women_post", "ballots_comparator", "has_cascade", "committee_recuses_relatives"]
 # The seal goes to the new committee on the day it is elected (上海), not within the handover days.
 RULE_OTHER_FIELDS += ["seal_same_day"]
-# How ballots are counted (ballots.counting.CountingRules reads these through election_rules()).
+# How ballots are counted (ballots.counting.CountingRules reads these through election_rules()), and how
+# the ballot paper is laid out (ballots.pdf_papers reads ballot_layout).
 RULE_COUNTING_FIELDS = [
     "overvote_voids",
     "same_person_voids",
     "runoff_pool",
     "min_members_to_leave_seats_empty",
     "majority_base",
+    "ballot_layout",
 ]
 RULE_FIELDS = RULE_NUMBER_FIELDS + RULE_OTHER_FIELDS + RULE_COUNTING_FIELDS
 # Seats may stay empty once this many members are elected (ZJ §30: 3), at most a full committee;
@@ -56,6 +58,13 @@ class MajorityBase(models.TextChoices):
 
     RETURNED = "returned", _("ballots cast (returned)")
     VOTED = "voted", _("voters who voted")
+
+
+class BallotLayout(models.TextChoices):
+    """The ballot paper (选票): one for all posts (浙江 requires it, domain.md §6) or one per post."""
+
+    COMBINED = "combined", _("one ballot paper for all posts")
+    SEPARATE = "separate", _("one ballot paper per post")
 
 
 class RuleSetQuerySet(models.QuerySet):
@@ -225,6 +234,12 @@ class RuleSet(models.Model):
         max_length=10,
         choices=MajorityBase.choices,
         default=MajorityBase.RETURNED,
+    )
+    ballot_layout = models.CharField(
+        _("ballot papers"),
+        max_length=10,
+        choices=BallotLayout.choices,
+        default=BallotLayout.COMBINED,
     )
     citations = models.JSONField(_("citations"), default=dict, blank=True)
 
