@@ -20,11 +20,12 @@ class BoxKind(models.TextChoices):
 
 
 class StaffRole(models.TextChoices):
-    """唱票 / 计票 / 监票."""
+    """唱票 / 计票 / 监票, and 代写 (writes the ballot, in the writing booth, for a voter who cannot write)."""
 
     ANNOUNCER = "announcer", _("Announcer")
     TELLER = "teller", _("Teller")
     SCRUTINEER = "scrutineer", _("Scrutineer")
+    BALLOT_WRITER = "ballot_writer", _("Ballot writer")
 
 
 class SheetStatus(models.TextChoices):

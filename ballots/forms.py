@@ -139,7 +139,8 @@ def _last4() -> forms.CharField:
 
 
 class CountStaffForm(forms.Form):
-    """An announcer, teller or scrutineer: a voter on the roll, found by name and the ID's last four."""
+    """An announcer, teller, scrutineer or ballot writer: a voter on the roll, found by name and the ID's
+    last four."""
 
     role = forms.ChoiceField(label=_("Duty"), choices=StaffRole.choices)
     name = forms.CharField(label=_("Full name"), max_length=30)
@@ -160,3 +161,16 @@ class ProxyForm(forms.Form):
     proxy_last4 = _last4()
     relation = forms.CharField(label=_("Relation to the voter"), max_length=30)
     filed_on = forms.DateField(label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MobileBoxVoterForm(forms.Form):
+    """A voter for a mobile ballot box's list: found on the roll by name and the ID's last four."""
+
+    name = forms.CharField(label=_("Full name"), max_length=30)
+    id_last4 = _last4()
+    reason = forms.CharField(
+        label=_("Why at the mobile box"),
+        max_length=60,
+        required=False,
+        help_text=_("e.g. ill in bed, over 80, lives on the far pasture"),
+    )

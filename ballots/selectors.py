@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db.models import Count
 
 from election_admin.choices_cycles import Stage
 from election_admin.models import Election
@@ -82,7 +83,11 @@ def counting_round(election: Election) -> int:
 
 def election_day_overview(user, election: Election) -> dict:
     boxes = list(
-        BallotBox.objects.visible_to(user).filter(election=election).select_related("venue").order_by("id")
+        BallotBox.objects.visible_to(user)
+        .filter(election=election)
+        .select_related("venue")
+        .annotate(mobile_voter_count=Count("mobile_voters"))
+        .order_by("id")
     )
     round_number = counting_round(election)
     sheets = {s.box_id: s for s in TallySheet.objects.filter(election=election, round_number=round_number)}
@@ -91,6 +96,7 @@ def election_day_overview(user, election: Election) -> dict:
         "is_runoff": round_number == RUNOFF_ROUND,
         "venues": Venue.objects.visible_to(user).filter(election=election),
         "boxes": [(box, sheets.get(box.pk)) for box in boxes],
+        "mobile_boxes": [box for box in boxes if box.is_mobile],
         "staff": CountStaff.objects.visible_to(user).filter(election=election).select_related("box"),
         "proxies": Proxy.objects.visible_to(user)
         .filter(election=election)

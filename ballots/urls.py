@@ -17,4 +17,6 @@ urlpatterns = [
     path("results/<int:result_id>/certificates/", views.certificates, name="ballots_certificates"),
     path("", include("ballots.urls_board")),
     path("", include("ballots.urls_area")),
+    path("", include("ballots.urls_papers")),
+    path("", include("ballots.urls_lists")),
 ]

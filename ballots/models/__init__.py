@@ -1,7 +1,7 @@
 from .board import BoardBallot, BoardStatus, LiveBoard, TieRevoteRecord
 from .results import RoundResult
 from .tally import TallyEntry, TallySheet
-from .venues import BallotBox, CountStaff, Proxy, Venue
+from .venues import BallotBox, CountStaff, MobileBoxVoter, Proxy, Venue
 
 __all__ = [
     "BallotBox",
@@ -9,6 +9,7 @@ __all__ = [
     "BoardStatus",
     "CountStaff",
     "LiveBoard",
+    "MobileBoxVoter",
     "Proxy",
     "RoundResult",
     "TallyEntry",

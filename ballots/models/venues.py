@@ -1,4 +1,5 @@
-"""Election-day arrangements: venues, ballot boxes, count staff and proxies (委托投票)."""
+"""Election-day arrangements: venues, ballot boxes, count staff, proxies (委托投票) and the voters of
+mobile boxes (流动票箱)."""
 
 from django.conf import settings
 from django.db import models
@@ -78,7 +79,8 @@ class BallotBox(models.Model):
 
 
 class CountStaff(models.Model):
-    """唱票、计票、监票人员 — staff of the count; never a candidate or a candidate's close relative."""
+    """唱票、计票、监票人员 and 代写人 — staff of the count and ballot writers; never a candidate or a
+    candidate's close relative."""
 
     region_lookup = ELECTION_REGION
 
@@ -93,7 +95,7 @@ class CountStaff(models.Model):
         on_delete=models.PROTECT,
         related_name="staff",
     )
-    role = models.CharField(_("role"), max_length=12, choices=StaffRole.choices)
+    role = models.CharField(_("role"), max_length=16, choices=StaffRole.choices)
     name = models.CharField(_("name"), max_length=30)
     voter = models.ForeignKey(
         Voter, verbose_name=_("voter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -144,3 +146,37 @@ class Proxy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal_id} → {self.proxy_id}"
+
+
+class MobileBoxVoter(models.Model):
+    """流动票箱投票选民 — a voter who votes at a mobile ballot box (ill, old, far away); the list of a mobile
+    box is approved by the township and published before election day (ZJ §24). A voter is on at most
+    one mobile box of an election."""
+
+    region_lookup = ELECTION_REGION
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("election"), on_delete=models.PROTECT, related_name="mobile_box_voters"
+    )
+    box = models.ForeignKey(
+        BallotBox, verbose_name=_("ballot box"), on_delete=models.PROTECT, related_name="mobile_voters"
+    )
+    voter = models.ForeignKey(Voter, verbose_name=_("voter"), on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("why at the mobile box"), max_length=60, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mobile ballot box voter")
+        verbose_name_plural = _("mobile ballot box voters")
+        ordering = ["box", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "voter"], name="mobile_box_voter_once_per_election"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.box_id}: {self.voter_id}"

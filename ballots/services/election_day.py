@@ -1,4 +1,5 @@
-"""Election-day arrangements (投票安排): venues, ballot boxes, count staff, proxies (委托投票)."""
+"""Election-day arrangements (投票安排): venues, ballot boxes, count staff and ballot writers, proxies
+(委托投票), the voters of mobile boxes (流动票箱)."""
 
 from datetime import date, timedelta
 
@@ -13,7 +14,7 @@ from voters.models import Voter
 from voters.services.rolls import roll_for_election
 
 from ..choices import MOBILE_BOX_MIN_SCRUTINEERS, BoxKind, StaffRole
-from ..models import BallotBox, CountStaff, Proxy, Venue
+from ..models import BallotBox, CountStaff, MobileBoxVoter, Proxy, Venue
 from .common import lock_election, require_entry, require_not_candidate_side
 
 ACTIVE_VOTER = ("registered", "restored")
@@ -65,8 +66,8 @@ def count_staff_add(
     voter: Voter | None = None,
     box: BallotBox | None = None,
 ) -> CountStaff:
-    """Add an announcer, teller or scrutineer (唱票、计票、监票人); candidates and their close relatives
-    are refused."""
+    """Add an announcer, teller, scrutineer (唱票、计票、监票人) or ballot writer (代写人); candidates and
+    their close relatives are refused."""
     require_entry(actor)
     election = lock_election(actor, election)
     if voter is not None:
@@ -151,3 +152,49 @@ def proxy_file(
         after={"principal": principal.pk, "proxy": proxy.pk, "relation": item.relation, "filed_on": filed_on},
     )
     return item
+
+
+@transaction.atomic
+def mobile_box_voter_add(*, actor, box: BallotBox, voter: Voter, reason: str = "") -> MobileBoxVoter:
+    """Put a voter on a mobile box's list (流动票箱投票选民): a registered voter of this election's roll, on
+    one mobile box at most; the list is published before the day."""
+    require_entry(actor)
+    election = lock_election(actor, box.election)
+    box = BallotBox.objects.get(pk=box.pk, election=election)
+    if not box.is_mobile:
+        raise ValidationError(_("Only a mobile ballot box has its own list of voters."))
+    ref = roll_for_election(election)
+    if not Voter.objects.filter(**ref.filter_kwargs(), status__in=ACTIVE_VOTER, pk=voter.pk).exists():
+        raise ValidationError(_("The person must be on this village's roll."))
+    other = MobileBoxVoter.objects.filter(election=election, voter=voter).select_related("box").first()
+    if other is not None:
+        raise ValidationError(
+            _("%(name)s is already on the list of %(box)s.") % {"name": voter.name, "box": other.box.label}
+        )
+    item = MobileBoxVoter(election=election, box=box, voter=voter, reason=reason.strip(), added_by=actor)
+    item.full_clean()
+    item.save()
+    audit_record(
+        actor=actor,
+        event_type="mobile_box.voter_added",
+        region_code=election.region_id,
+        obj=item,
+        after={"box": box.label, "voter": voter.pk, "reason": item.reason},
+    )
+    return item
+
+
+@transaction.atomic
+def mobile_box_voter_remove(*, actor, item: MobileBoxVoter) -> None:
+    """Take a voter off a mobile box's list (they will vote at the venue after all)."""
+    require_entry(actor)
+    election = lock_election(actor, item.election)
+    item = MobileBoxVoter.objects.select_related("box").get(pk=item.pk, election=election)
+    audit_record(
+        actor=actor,
+        event_type="mobile_box.voter_removed",
+        region_code=election.region_id,
+        obj=item,
+        before={"box": item.box.label, "voter": item.voter_id, "reason": item.reason},
+    )
+    item.delete()

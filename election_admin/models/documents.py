@@ -41,6 +41,8 @@ class DocumentKind(models.TextChoices):
     WEEKLY_REPORT = "weekly_report", _("Weekly progress report")
     ELECTION_RECORD = "election_record", _("Election record sheet")
     DEPARTURE_CERTIFICATE = "departure_certificate", _("Departure certificate")
+    PROXY_LIST = "proxy_list", _("Proxy vote list notice")
+    MOBILE_BOX_LIST = "mobile_box_list", _("Mobile ballot box voter list notice")
 
 
 class Document(models.Model):

@@ -26,6 +26,23 @@ def huangyuan_ballot_objects(canaries) -> dict:
             board=board, sequence=1, token="canary", is_blank=True, entered_by=box.created_by
         )
         canaries.update(hy_board=board, hy_board_ballot=ballot)
+    if "hy_mobile_voter" not in canaries:
+        from ballots.models import BallotBox, MobileBoxVoter
+        from tests.voter_helpers import huangyuan_voter_objects
+
+        voter = huangyuan_voter_objects(canaries)["hy_voter"]
+        box = canaries["hy_box"]
+        mobile = BallotBox.objects.create(
+            election=box.election,
+            venue=box.venue,
+            label="CANARY-HUANGYUAN 流动",
+            kind="mobile",
+            created_by=box.created_by,
+        )
+        item = MobileBoxVoter.objects.create(
+            election=box.election, box=mobile, voter=voter, reason="CANARY", added_by=box.created_by
+        )
+        canaries.update(hy_mobile_box=mobile, hy_mobile_voter=item)
     return canaries
 
 
@@ -55,4 +72,11 @@ BALLOTS_OUT_OF_AREA = {
     ("ballots_area_summary", "cycle_id"): lambda c: huangyuan_objects(c)["cycle"].pk,
     ("ballots_area_notices", "cycle_id"): lambda c: huangyuan_objects(c)["cycle"].pk,
     ("ballots_result_notice", "result_id"): lambda c: huangyuan_ballot_objects(c)["hy_result"].pk,
+    # election-day lists: a mobile box of 湟源县 with a voter on it, and its proxies
+    ("ballots_mobile_box_voters", "box_id"): lambda c: huangyuan_ballot_objects(c)["hy_mobile_box"].pk,
+    ("ballots_mobile_box_publish", "box_id"): lambda c: huangyuan_ballot_objects(c)["hy_mobile_box"].pk,
+    ("ballots_mobile_box_voter_remove", "item_id"): (
+        lambda c: huangyuan_ballot_objects(c)["hy_mobile_voter"].pk
+    ),
+    ("ballots_proxies_publish", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
 }
