@@ -32,6 +32,7 @@ EVENT_TYPES: dict[str, str] = {
     "ruleset.revised": _("Rule set revised"),
     "cycle.opened": _("Election cycle opened"),
     "cycle.populated": _("Elections of a cycle created"),
+    "cycle.closed": _("Election cycle closed"),
     "election.day_set": _("Election day set"),
     "election.updated": _("Election seats or risk class changed"),
     "election.stage_advanced": _("Election stage advanced"),

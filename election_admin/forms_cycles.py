@@ -150,3 +150,14 @@ class RuleSetForm(forms.Form):
 
     def citations(self) -> dict:
         return {name: self.cleaned_data.get(f"citation_{name}", "") for name in RULE_FIELDS}
+
+
+class CycleCloseForm(forms.Form):
+    """结束换届: a reason, needed only while some elections are not complete."""
+
+    reason = forms.CharField(
+        label=_("Why close with elections not complete"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -3,7 +3,7 @@ overdue and at-risk lists.
 
 Above the township the rows come from ``ProgressCounter`` (one grouped query over a few thousand
 counter rows, whatever the number of elections); a township page reads its villages' elections
-directly. Every query starts from ``visible_to(user)``.
+directly. Every query starts from ``visible_to(user)``, without the elections of closed cycles.
 """
 
 from collections import defaultdict
@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from . import legal_calendar as cal
 from .choices import RegionLevel
-from .choices_cycles import Stage
+from .choices_cycles import CycleStatus, Stage
 from .models import Election, ProgressCounter, Region
 from .models.elections import NO_DATE
 
@@ -25,6 +25,12 @@ AT_RISK_DAYS = 3
 LIST_LIMIT = 50
 # JSON columns the lists and tables never show (decoding them costs more than the rest of the row).
 LIST_DEFERRED = ("stage_dates", "deadlines", "exceptions", "risk_reason")
+
+
+def _current(user):
+    """The elections the dashboards follow: the user's, of cycles not closed (a closed cycle — the last
+    term, kept for the statistics' comparison — is not progress)."""
+    return Election.objects.visible_to(user).exclude(cycle__status=CycleStatus.CLOSED)
 
 
 @dataclass
@@ -146,7 +152,7 @@ def _rows_from_elections(
     week_end = today + timedelta(days=WEEK)
     child_length = len(children[0].code) if children else len(region.code) + 3
     rows: dict[str, ProgressRow] = {child.code: ProgressRow(region=child) for child in children}
-    elections = Election.objects.visible_to(user).filter(region__code__startswith=region.code)
+    elections = _current(user).filter(region__code__startswith=region.code)
     has_results = Q(voted_count__isnull=False)
     grouped = (
         elections.annotate(child=Substr("region_id", 1, child_length))
@@ -186,11 +192,7 @@ def _village_rows(
 ) -> tuple[dict[str, ProgressRow], list]:
     week_end = today + timedelta(days=WEEK)
     rows: dict[str, ProgressRow] = {child.code: ProgressRow(region=child) for child in children}
-    elections = (
-        Election.objects.visible_to(user)
-        .filter(region__code__startswith=region.code)
-        .order_by("region_id", "body")
-    )
+    elections = _current(user).filter(region__code__startswith=region.code).order_by("region_id", "body")
     per_day: dict[date, int] = defaultdict(int)
     url_prefix = reverse("election_detail", args=[0]).removesuffix("0/")
     for election in elections:
@@ -220,7 +222,7 @@ def progress_for_region(*, user, region: Region | None, today: date) -> Progress
     """The drill-down of ``region`` (None: the whole country): one row per unit below it, zero rows kept."""
     children = _children(user, region)
     if region is not None and region.level == RegionLevel.VILLAGE_LEVEL:
-        elections = list(Election.objects.visible_to(user).filter(region=region).select_related("cycle"))
+        elections = list(_current(user).filter(region=region).select_related("cycle"))
         totals = ProgressRow(region=region)
         for election in elections:
             election.days_late = cal.days_late(election.next_deadline_on, today)
@@ -261,7 +263,7 @@ def _with_regions(elections: list[Election]) -> list[Election]:
 
 def overdue_elections(*, user, region: Region | None, today: date, limit: int = LIST_LIMIT):
     """逾期 — elections whose next legal deadline has passed, most overdue first."""
-    qs = Election.objects.visible_to(user).filter(next_deadline_on__lt=today).defer(*LIST_DEFERRED)
+    qs = _current(user).filter(next_deadline_on__lt=today).defer(*LIST_DEFERRED)
     if region is not None:
         qs = qs.filter(region__code__startswith=region.code)
     elections = _with_regions(list(qs.order_by("next_deadline_on", "region_id")[:limit]))
@@ -272,7 +274,7 @@ def overdue_elections(*, user, region: Region | None, today: date, limit: int = 
 
 def at_risk_elections(*, user, region: Region | None, today: date, limit: int = LIST_LIMIT):
     """Elections at risk: failed ones, and those whose deadline falls in the next few days."""
-    qs = Election.objects.visible_to(user).defer(*LIST_DEFERRED)
+    qs = _current(user).defer(*LIST_DEFERRED)
     if region is not None:
         qs = qs.filter(region__code__startswith=region.code)
     soon = list(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cycles/new/", views_cycles.cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/", views_cycles.cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/days/", views_cycles.cycle_set_days, name="cycle_set_days"),
+    path("cycles/<int:pk>/close/", views_cycles.cycle_close, name="cycle_close"),
     path("elections/<int:pk>/", views_cycles.election_detail, name="election_detail"),
     path("jobs/<int:pk>/", views_cycles.job_detail, name="job_detail"),
     path("progress/", views_dashboard.progress_home, name="progress_home"),

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from . import legal_calendar as cal
 from .choices import RegionLevel
-from .choices_cycles import DEADLINE_LABELS, Stage
+from .choices_cycles import DEADLINE_LABELS, CycleStatus, Stage
 from .forms_cycles import (
     BulkElectionDayForm,
     CommitteeMemberForm,
+    CycleCloseForm,
     CycleOpenForm,
     ElectionDayForm,
     ElectionEditForm,
@@ -220,8 +221,32 @@ def cycle_detail(request, pk: int):
             "page": page,
             "selected": selected,
             "may_edit": cycle_services.elections_may_edit(request.user),
+            "may_close": cycle.status == CycleStatus.OPEN
+            and cycle_services.cycle_may_close(request.user, cycle),
+            "unfinished": cycle_services.cycle_unfinished(cycle) if cycle.status == CycleStatus.OPEN else 0,
+            "close_form": CycleCloseForm(),
         },
     )
+
+
+@login_required
+def cycle_close(request, pk: int):
+    """结束换届 — the cycle leaves the progress dashboards; its figures stay in the statistics."""
+    cycle = get_object_or_404(Cycle.objects.visible_to(request.user).select_related("region"), pk=pk)
+    if request.method != "POST":
+        return redirect("cycle_detail", cycle.pk)
+    form = CycleCloseForm(request.POST)
+    form.is_valid()
+    try:
+        cycle_services.cycle_close(
+            actor=request.user, cycle=cycle, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The cycle is closed: it no longer shows on the progress dashboards."))
+    return redirect("cycle_detail", cycle.pk)
 
 
 @login_required

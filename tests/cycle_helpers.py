@@ -72,6 +72,7 @@ def crawl_out_of_area() -> dict:
         ("ruleset_edit", "pk"): lambda c: RuleSet.objects.get(province_code="33", revision=1).pk,
         ("cycle_detail", "pk"): lambda c: huangyuan_objects(c)["cycle"].pk,
         ("cycle_set_days", "pk"): lambda c: huangyuan_objects(c)["cycle"].pk,
+        ("cycle_close", "pk"): lambda c: huangyuan_objects(c)["cycle"].pk,
         ("election_detail", "pk"): lambda c: huangyuan_objects(c)["election"].pk,
         ("job_detail", "pk"): lambda c: huangyuan_objects(c)["job"].pk,
     }

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 
+from .. import legal_calendar as cal
 from ..choices import ROLE_RANK, RegionKind, RegionLevel, Role
 from ..choices_cycles import BODIES_WITH_WOMEN_POST, OPTIONAL_BODIES, Body, CycleStatus
 from ..models import Cycle, Election, Region, RuleSet
 from ..scoping import region_in_area
 from . import jobs as job_services
-from .progress import progress_add_many, progress_snapshot
+from .progress import progress_add_many, progress_cycle_closed, progress_snapshot
 
 # Above this many elections a cycle is created by a Celery task with a progress bar.
 SYNC_ELECTION_LIMIT = 2000
@@ -280,3 +281,51 @@ def cycle_populate(*, job_id: int) -> int:
         message=_("%(count)s elections created.") % {"count": cycle.election_count},
     )
     return created_total
+
+
+def cycle_may_close(user, cycle: Cycle) -> bool:
+    """The bureau over the cycle's area (or above) closes it, as it opened it."""
+    return cycle_may_open(user) and region_in_area(cycle.region_id, user.area_code)
+
+
+def cycle_unfinished(cycle: Cycle) -> int:
+    """Elections of the cycle not complete yet (results not certified, committee not handed over)."""
+    return Election.objects.filter(cycle=cycle).exclude(stage__in=cal.COMPLETE_STAGES).count()
+
+
+@transaction.atomic
+def cycle_close(*, actor, cycle: Cycle, reason: str = "") -> Cycle:
+    """结束换届 — close a cycle: its elections leave the progress dashboards (the statistics, the returns
+    and the comparison with the next term keep them). With elections not complete, only with a recorded
+    reason (e.g. a village whose election failed twice is left to the next round's special handling)."""
+    found = Cycle.objects.visible_to(actor).select_for_update().filter(pk=cycle.pk).first()
+    if found is None:
+        raise PermissionDenied(_("This cycle is outside your area."))
+    if not cycle_may_close(actor, found):
+        raise PermissionDenied(_("The bureau that covers the whole cycle closes it."))
+    if found.status != CycleStatus.OPEN:
+        raise ValidationError(_("Only an open cycle can be closed."))
+    unfinished = cycle_unfinished(found)
+    reason = reason.strip()
+    if unfinished and not reason:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "%(count)s elections of this cycle are not complete: record why the cycle closes anyway."
+                )
+                % {"count": unfinished}
+            }
+        )
+    before = _snapshot(found)
+    found.status = CycleStatus.CLOSED
+    found.save(update_fields=["status"])
+    progress_cycle_closed(found)
+    audit_record(
+        actor=actor,
+        event_type="cycle.closed",
+        region_code=found.region_id,
+        obj=found,
+        before=before,
+        after={**_snapshot(found), "unfinished": unfinished, "reason": reason},
+    )
+    return found

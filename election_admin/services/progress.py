@@ -4,6 +4,10 @@ stage × election day × next deadline).
 Every service that changes an election's stage, election day, next deadline or results takes a
 ``progress_snapshot`` before and after and calls ``progress_move`` in the same transaction, so the
 counters always equal what ``progress_counters_rebuild`` would compute from the elections.
+
+The counters hold the elections of cycles that are not closed: closing a cycle takes its elections off
+(``progress_cycle_closed``), so a region with the last term's cycle loaded (for the statistics'
+comparison) does not count its villages twice.
 """
 
 from collections import defaultdict
@@ -15,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 
+from ..choices_cycles import CycleStatus
 from ..models import Election, ProgressCounter
 from ..models.elections import NO_DATE
 
@@ -32,6 +37,7 @@ class Snapshot:
     registered: int
     voted: int
     first_round_filled: int
+    counted: bool = True  # False for an election of a closed cycle: it is on no counter
 
 
 def progress_snapshot(election: Election) -> Snapshot:
@@ -44,6 +50,7 @@ def progress_snapshot(election: Election) -> Snapshot:
         registered=(election.registered_count or 0) if has_results else 0,
         voted=(election.voted_count or 0) if has_results else 0,
         first_round_filled=1 if election.filled_in_first_round else 0,
+        counted=election.cycle.status != CycleStatus.CLOSED,
     )
 
 
@@ -51,6 +58,8 @@ Key = tuple[str, str, date, date]
 
 
 def _add(deltas: dict[Key, list[int]], snapshot: Snapshot, sign: int) -> None:
+    if not snapshot.counted:
+        return
     for length in COUNTER_CODE_LENGTHS:
         key = (
             snapshot.region_code[:length],
@@ -121,11 +130,14 @@ def _apply(deltas: dict[Key, list[int]]) -> None:
             )
 
 
-def counter_totals_from_elections(code_length: int, prefix: str = ""):
-    """The counters of one level, computed from the elections (for the rebuild and for checks)."""
+def counter_totals_from_elections(code_length: int, prefix: str = "", elections=None):
+    """The counters of one level, computed from the elections (for the rebuild and for checks): those of
+    cycles that are not closed, or the ``elections`` given."""
     has_results = Q(voted_count__isnull=False)
+    if elections is None:
+        elections = Election.objects.exclude(cycle__status=CycleStatus.CLOSED)
     return (
-        Election.objects.filter(region__code__startswith=prefix)
+        elections.filter(region__code__startswith=prefix)
         .annotate(
             code=Substr("region_id", 1, code_length),
             day=Coalesce("election_day", Value(NO_DATE)),
@@ -166,3 +178,19 @@ def progress_counters_rebuild() -> int:
         ProgressCounter.objects.bulk_create(batch, batch_size=2000)
         created += len(batch)
     return created
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(str(value)[:10]) if not isinstance(value, date) else value
+
+
+def progress_cycle_closed(cycle) -> None:
+    """Take the elections of a cycle being closed off the counters (in the closing transaction)."""
+    elections = Election.objects.filter(cycle=cycle)
+    deltas: dict[Key, list[int]] = {}
+    for length in COUNTER_CODE_LENGTHS:
+        for row in counter_totals_from_elections(length, elections=elections):
+            key = (row["code"], row["stage"], _as_date(row["day"]), _as_date(row["due"]))
+            deltas[key] = [-row["n"], -row["reg"], -row["vot"], -row["first"]]
+    _apply(deltas)
+    ProgressCounter.objects.filter(elections=0).delete()

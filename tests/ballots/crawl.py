@@ -79,4 +79,7 @@ BALLOTS_OUT_OF_AREA = {
         lambda c: huangyuan_ballot_objects(c)["hy_mobile_voter"].pk
     ),
     ("ballots_proxies_publish", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
+    # the printable ballot paper and count sheet
+    ("ballots_ballot_paper", "election_id"): lambda c: huangyuan_objects(c)["election"].pk,
+    ("ballots_count_sheet", "box_id"): lambda c: huangyuan_ballot_objects(c)["hy_box"].pk,
 }
