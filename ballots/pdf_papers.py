@@ -213,9 +213,7 @@ def _figure_rows(font: str) -> Table:
     rows = [["项目", "数目"]]
     rows += [[FIGURE_TEXT[key], FIGURE_UNIT[key]] for key in FIGURES]
     rows.append([f"{VALID_TEXT}（收回选票减无效票，核对用，不录入）", "张"])
-    table = Table(
-        rows, colWidths=[110 * mm, 50 * mm], rowHeights=[7 * mm] + [10 * mm] * (len(rows) - 1), hAlign="LEFT"
-    )
+    table = Table(rows, colWidths=[132 * mm, 50 * mm], rowHeights=[7 * mm] + [10 * mm] * (len(rows) - 1))
     table.setStyle(
         TableStyle(
             _cell_styles(font)
@@ -372,7 +370,7 @@ def ballot_paper_of(election) -> tuple[BallotPaper, int]:
         )
         for item in setup.posts
     ]
-    layout = getattr(election.cycle.rule_set, "ballot_layout", BallotLayout.COMBINED)
+    layout = election.cycle.rule_set.ballot_layout
     _short, _body, committee = _names(election)
     paper = BallotPaper(
         title=paper_title(election, round_number, "选票"),
@@ -416,11 +414,13 @@ def count_sheet_of(user, box) -> tuple[CountSheet, int]:
         .values_list("role", "name")
     ):
         staff[STAFF_TEXT[role]].append(name)
-    short, body, committee = _names(election)
+    _short, _body, committee = _names(election)
     sheet = CountSheet(
         title=paper_title(election, round_number, "计票单"),
         village=election.region.name,
-        election_label=body.removeprefix(short) if election.body != Body.PARTY_BRANCH else "党支部委员会",
+        election_label="党支部委员会"
+        if election.body == Body.PARTY_BRANCH
+        else BODY_TEXT.get(election.body, ""),
         round_text="另行选举" if round_number == RUNOFF_ROUND else "第一轮选举",
         box_label=box.label,
         box_kind=BOX_KIND_TEXT.get(box.kind, box.kind),

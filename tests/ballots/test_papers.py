@@ -11,8 +11,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from ballots.choices import RUNOFF_ROUND
 from ballots.forms import FIGURE_FIELDS
 from ballots.pdf_papers import FIGURE_TEXT, ballot_paper_of, build_ballot_paper
+from ballots.services.board import board_setup
 from ballots.services.election_day import ballot_box_create, count_staff_add
 from ballots.services.results import results_certify, results_compute
 from election_admin.choices_cycles import Stage
@@ -133,9 +135,12 @@ def test_runoff_ballot_and_count_sheet_list_only_the_runoff_people(
         assert all(name in text for name in runoff)
         assert not any(name in text for name, _post in STANDING if name not in runoff)
         assert "主任（应选" not in text
-    assert (
-        paper.partition("委员（应选1名）")[2].count("另选他人") == 1
-    )  # one write-in space for the seat left
+    # One write-in space for the seat left.
+    assert paper.partition("委员（应选1名）")[2].count("另选他人") == 1
+    # Numbered as the live count board numbers the run-off list, so the board is typed from the paper.
+    board = [line.name for line in board_setup(village.election, RUNOFF_ROUND).lines]
+    assert sorted(board) == sorted(runoff)
+    assert [paper.index(name) for name in board] == sorted(paper.index(name) for name in board)
 
 
 def test_count_sheet_names_the_box_figures_in_form_order_candidates_and_staff(
@@ -189,3 +194,24 @@ def test_election_day_page_links_both(village, township_user, client):
     box = village.boxes[0]
     assert f'data-testid="count-sheet-{box.pk}"' in page
     assert reverse("ballots_count_sheet", args=[box.pk]) in page
+
+
+def test_party_branch_paper_has_one_post_and_the_party_title(village):
+    village.election.body = "party_branch"  # as seen by the builder: the branch elects members only
+    paper, _round = ballot_paper_of(village.election)
+    pages = _pages(build_ballot_paper(paper))
+    assert len(pages) == 1
+    text = pages[0]
+    assert "中国共产党元树尔村支部委员会选举选票" in text and "中共元树尔村支部委员会" in text
+    assert "委员（应选5名）" in text and "主任（应选" not in text
+    assert "所选人数不得多于应选人数，多于应选人数的，该选票无效。" in text
+    assert "同一人在本选票上" not in text
+    assert text.partition("委员（应选5名）")[2].count("另选他人") == 5
+
+
+def test_rule_set_pages_show_the_ballot_layout(village, county_user, client):
+    rule_set = village.election.cycle.rule_set
+    client.force_login(county_user)
+    page = client.get(reverse("ruleset_detail", args=[rule_set.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "选票样式" in text and "各职务合用一张选票" in text
