@@ -28,25 +28,30 @@ class VoteLine:
     post_label: str
 
 
-def runoff_pool(election: Election) -> dict[str, set[str]]:
-    """The run-off list (另行选举) of each post with seats left, from round 1's certified plan:
-    ``post -> {person}`` (candidate ids; written-in names as ``w:name``)."""
+def runoff_pool(election: Election) -> dict[str, list[str]]:
+    """The run-off list (另行选举) of each post with seats left, from round 1's certified plan, in its order
+    (round-1 votes, as the ballot paper and the count board number it): ``post -> [person]`` (candidate
+    ids; written-in names as ``w:name``)."""
     first = (
         RoundResult.objects.filter(election=election, round_number=FIRST_ROUND, is_current=True)
         .only("outcome")
         .first()
     )
     plan = (first.outcome.get("plan") if first else None) or {}
-    return {s["post"]: set(s.get("pool", [])) for s in plan.get("seats", []) if s.get("seats")}
+    return {s["post"]: list(s.get("pool", [])) for s in plan.get("seats", []) if s.get("seats")}
 
 
 def vote_lines(election: Election, round_number: int = FIRST_ROUND) -> list[VoteLine]:
     """The candidates' lines of the tally sheet, in post and list order (empty without candidates); for the
-    run-off, only the people on its list (written-in people of the list go in the write-in rows)."""
+    run-off, only the people on its list, in its order (written-in people of the list go in the write-in
+    rows)."""
     lines = _official_lines(election)
     if round_number == RUNOFF_ROUND:
         pool = runoff_pool(election)
-        lines = [line for line in lines if line.key.partition("|")[2] in pool.get(line.post, ())]
+        rank = {(post, person): i for post, people in pool.items() for i, person in enumerate(people)}
+        lines = [line for line in lines if (line.post, line.key.partition("|")[2]) in rank]
+        posts = [line.post for line in lines]
+        lines.sort(key=lambda line: (posts.index(line.post), rank[(line.post, line.key.partition("|")[2])]))
     return lines
 
 
