@@ -28,17 +28,17 @@ class VoteLine:
     post_label: str
 
 
-def runoff_pool(election: Election) -> dict[str, list[str]]:
-    """The run-off list (另行选举) of each post with seats left, from round 1's certified plan, in its order
-    (round-1 votes, as the ballot paper and the count board number it): ``post -> [person]`` (candidate
-    ids; written-in names as ``w:name``)."""
+def runoff_seats(election: Election) -> list[dict]:
+    """The posts with seats left after round 1, from its current result's plan, in the plan's order: each
+    ``{"post", "seats", "pool", …}`` with the run-off list (``pool``) in round-1 vote order, as the ballot
+    paper and the count board number it (candidate ids; written-in names as ``w:name``)."""
     first = (
         RoundResult.objects.filter(election=election, round_number=FIRST_ROUND, is_current=True)
         .only("outcome")
         .first()
     )
     plan = (first.outcome.get("plan") if first else None) or {}
-    return {s["post"]: list(s.get("pool", [])) for s in plan.get("seats", []) if s.get("seats")}
+    return [s for s in plan.get("seats", []) if s.get("seats")]
 
 
 def vote_lines(election: Election, round_number: int = FIRST_ROUND) -> list[VoteLine]:
@@ -47,8 +47,11 @@ def vote_lines(election: Election, round_number: int = FIRST_ROUND) -> list[Vote
     rows)."""
     lines = _official_lines(election)
     if round_number == RUNOFF_ROUND:
-        pool = runoff_pool(election)
-        rank = {(post, person): i for post, people in pool.items() for i, person in enumerate(people)}
+        rank = {
+            (item["post"], person): i
+            for item in runoff_seats(election)
+            for i, person in enumerate(item["pool"])
+        }
         lines = [line for line in lines if (line.post, line.key.partition("|")[2]) in rank]
         posts = [line.post for line in lines]
         lines.sort(key=lambda line: (posts.index(line.post), rank[(line.post, line.key.partition("|")[2])]))

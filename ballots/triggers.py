@@ -97,7 +97,7 @@ def _sqlite_bad_lists(column: str) -> str:
     )
 
 
-def _counts_pg(table: str, columns: tuple[str, ...], bad=_pg_bad_counts, message=COUNTS_MESSAGE) -> str:
+def _json_check_pg(table: str, columns: tuple[str, ...], bad, message: str) -> str:
     name = f"{table}_counts_sane"
     return f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
@@ -113,9 +113,7 @@ CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FU
 """
 
 
-def _counts_sqlite(
-    table: str, columns: tuple[str, ...], bad=_sqlite_bad_counts, message=COUNTS_MESSAGE
-) -> list[str]:
+def _json_check_sqlite(table: str, columns: tuple[str, ...], bad, message: str) -> list[str]:
     statements = []
     for event in ("INSERT", "UPDATE"):
         name = f"{table}_counts_sane_{event.lower()}"
@@ -147,9 +145,9 @@ def install(connection) -> None:
                 if table not in tables:
                     continue
                 if connection.vendor == "postgresql":
-                    cursor.execute(_counts_pg(table, columns, pg_bad, message))
+                    cursor.execute(_json_check_pg(table, columns, pg_bad, message))
                 else:
-                    for statement in _counts_sqlite(table, columns, sqlite_bad, message):
+                    for statement in _json_check_sqlite(table, columns, sqlite_bad, message):
                         cursor.execute(statement)
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from election_admin.views_cycles import apply_validation_error
 
 from . import selectors
+from .choices import BoxKind, StaffRole
 from .forms import MobileBoxVoterForm
 from .models import BallotBox, MobileBoxVoter
 from .services.common import may_enter
@@ -24,7 +25,7 @@ def _mobile_box(request, box_id: int) -> BallotBox:
     return get_object_or_404(
         BallotBox.objects.visible_to(request.user).select_related("election__region", "election__cycle"),
         pk=box_id,
-        kind="mobile",
+        kind=BoxKind.MOBILE,
     )
 
 
@@ -61,7 +62,7 @@ def mobile_box_voters(request, box_id: int):
             "box": box,
             "form": form,
             "items": items,
-            "scrutineers": box.staff.filter(role="scrutineer").order_by("id"),
+            "scrutineers": box.staff.filter(role=StaffRole.SCRUTINEER).order_by("id"),
             "may_enter": may_enter(request.user),
         },
     )

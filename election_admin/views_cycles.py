@@ -9,6 +9,7 @@ from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import legal_calendar as cal
 from .choices import RegionLevel
@@ -230,11 +231,10 @@ def cycle_detail(request, pk: int):
 
 
 @login_required
+@require_POST
 def cycle_close(request, pk: int):
     """结束换届 — the cycle leaves the progress dashboards; its figures stay in the statistics."""
     cycle = get_object_or_404(Cycle.objects.visible_to(request.user).select_related("region"), pk=pk)
-    if request.method != "POST":
-        return redirect("cycle_detail", cycle.pk)
     form = CycleCloseForm(request.POST)
     form.is_valid()
     try:

@@ -69,8 +69,8 @@ class BoardSetup:
 def board_setup(election, round_number: int = FIRST_ROUND) -> BoardSetup:
     """The posts and seats the ballots of this round carry, the rules judging them and the candidates
     numbered per post in list order (round 1: the election's seats; run-off: the run-off plan)."""
-    from ..selectors import vote_lines
-    from .results import current_result, election_posts, election_rules
+    from ..selectors import runoff_seats, vote_lines
+    from .results import election_posts, election_rules
 
     rules = election_rules(election)
     posts = election_posts(election, rules)
@@ -86,9 +86,7 @@ def board_setup(election, round_number: int = FIRST_ROUND) -> BoardSetup:
     official = vote_lines(election)
     if round_number == RUNOFF_ROUND:
         # The run-off ballot carries the run-off list of each post with seats left (round 1's plan).
-        first = current_result(election, FIRST_ROUND)
-        plan = (first.outcome.get("plan") if first else None) or {}
-        seats = [s for s in plan.get("seats", []) if s.get("seats")]
+        seats = runoff_seats(election)
         posts = [counting.PostSeats(s["post"], s["seats"]) for s in seats]
         names = {line.key.partition("|")[2]: line.name for line in official}
         labels = {line.post: line.post_label for line in official}

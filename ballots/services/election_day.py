@@ -20,6 +20,11 @@ from .common import lock_election, require_entry, require_not_candidate_side
 ACTIVE_VOTER = ("registered", "restored")
 
 
+def _on_roll(election: Election):
+    """The voters registered (not struck) on the roll this election uses."""
+    return Voter.objects.filter(**roll_for_election(election).filter_kwargs(), status__in=ACTIVE_VOTER)
+
+
 @transaction.atomic
 def venue_create(*, actor, election: Election, kind: str, name: str, address: str = "") -> Venue:
     """Record a venue (选举会场 / 投票站) of an election."""
@@ -113,8 +118,7 @@ def proxy_file(
     election = lock_election(actor, election)
     if election.body == Body.PARTY_BRANCH:
         raise ValidationError(_("Party branch elections allow no proxy votes."))
-    ref = roll_for_election(election)
-    on_roll = Voter.objects.filter(**ref.filter_kwargs(), status__in=ACTIVE_VOTER)
+    on_roll = _on_roll(election)
     if not on_roll.filter(pk=principal.pk).exists() or not on_roll.filter(pk=proxy.pk).exists():
         raise ValidationError(_("Both the voter and the proxy must be registered on this village's roll."))
     if principal.pk == proxy.pk:
@@ -163,8 +167,7 @@ def mobile_box_voter_add(*, actor, box: BallotBox, voter: Voter, reason: str = "
     box = BallotBox.objects.get(pk=box.pk, election=election)
     if not box.is_mobile:
         raise ValidationError(_("Only a mobile ballot box has its own list of voters."))
-    ref = roll_for_election(election)
-    if not Voter.objects.filter(**ref.filter_kwargs(), status__in=ACTIVE_VOTER, pk=voter.pk).exists():
+    if not _on_roll(election).filter(pk=voter.pk).exists():
         raise ValidationError(_("The person must be on this village's roll."))
     other = MobileBoxVoter.objects.filter(election=election, voter=voter).select_related("box").first()
     if other is not None:

@@ -1,8 +1,8 @@
 """Publishing the lists of election day (公示): the proxy votes and each mobile ballot box's voters.
 
 Each list is a public notice like the roll's: a PDF kept with its SHA-256 and verification code
-(``document_store``), one per state of the list (publishing again without a change returns the stored
-notice), and an audit event. Names and 村民小组 only, never ID numbers or phones."""
+(``document_store``), one per state of the list, its title and the election day (publishing again
+without a change returns the stored notice), and an audit event. Names and 村民小组 only, never ID numbers or phones."""
 
 from __future__ import annotations
 
@@ -42,8 +42,51 @@ def _context(election: Election, title: str, short_code: str) -> NoticeContext:
     )
 
 
-def _version(rows: list) -> str:
-    return hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()[:16]
+def _publish(
+    *,
+    actor,
+    election: Election,
+    kind: str,
+    context: NoticeContext,
+    content: bytes,
+    filename: str,
+    subject,
+    listed: list,
+    summary: dict,
+    event: str,
+    after: dict,
+) -> Document:
+    """Keep the notice (one per state of the list and of what it prints around it) and audit the act."""
+    version = [listed, context.title, election.election_day]
+    document = document_store(
+        actor=actor,
+        kind=kind,
+        region=election.region,
+        title=context.title,
+        content=content,
+        filename=filename,
+        content_type="application/pdf",
+        subject=subject,
+        data_version=hashlib.sha256(json.dumps(version, sort_keys=True, default=str).encode()).hexdigest()[
+            :16
+        ],
+        is_public=True,
+        public_summary={
+            "公告": context.title,
+            **summary,
+            "选举日": election.election_day.isoformat() if election.election_day else "",
+        },
+        font_warning=chinese_font().warning,
+        short_code=context.short_code,
+    )
+    audit_record(
+        actor=actor,
+        event_type=event,
+        region_code=election.region_id,
+        obj=document,
+        after={**after, "sha256": document.sha256},
+    )
+    return document
 
 
 @transaction.atomic
@@ -62,36 +105,20 @@ def proxy_list_publish(*, actor, election: Election) -> Document:
         ProxyLine(p.principal.name, p.principal.group, p.proxy.name, p.relation, p.filed_on) for p in proxies
     ]
     short = village_short_name(election.region.name)
-    short_code = new_short_code()
-    context = _context(election, f"{short}委托投票名单公告", short_code)
-    content = build_proxy_list(context, lines, limit=election.cycle.rule_set.proxy_limit)
-    document = document_store(
+    context = _context(election, f"{short}委托投票名单公告", new_short_code())
+    return _publish(
         actor=actor,
+        election=election,
         kind=DocumentKind.PROXY_LIST,
-        region=election.region,
-        title=context.title,
-        content=content,
+        context=context,
+        content=build_proxy_list(context, lines, limit=election.cycle.rule_set.proxy_limit),
         filename=f"proxy-list-{election.region_id}.pdf",
-        content_type="application/pdf",
         subject=election,
-        data_version=_version([[p.principal_id, p.proxy_id, p.relation, p.filed_on] for p in proxies]),
-        is_public=True,
-        public_summary={
-            "公告": context.title,
-            "委托投票人数": f"{len(lines)} 人",
-            "选举日": election.election_day.isoformat() if election.election_day else "",
-        },
-        font_warning=chinese_font().warning,
-        short_code=short_code,
+        listed=[[p.principal_id, p.proxy_id, p.relation, p.filed_on] for p in proxies],
+        summary={"委托投票人数": f"{len(lines)} 人"},
+        event="proxies.published",
+        after={"election": election.pk, "proxies": len(lines)},
     )
-    audit_record(
-        actor=actor,
-        event_type="proxies.published",
-        region_code=election.region_id,
-        obj=document,
-        after={"election": election.pk, "proxies": len(lines), "sha256": document.sha256},
-    )
-    return document
 
 
 @transaction.atomic
@@ -114,34 +141,17 @@ def mobile_box_list_publish(*, actor, box: BallotBox) -> Document:
     )
     lines = [MobileLine(i.voter.name, i.voter.gender, i.voter.group, i.reason) for i in items]
     short = village_short_name(election.region.name)
-    short_code = new_short_code()
-    context = _context(election, f"{short}流动票箱投票选民名单公告（{box.label}）", short_code)
-    content = build_mobile_box_list(context, box.label, lines, scrutineers=scrutineers)
-    document = document_store(
+    context = _context(election, f"{short}流动票箱投票选民名单公告（{box.label}）", new_short_code())
+    return _publish(
         actor=actor,
+        election=election,
         kind=DocumentKind.MOBILE_BOX_LIST,
-        region=election.region,
-        title=context.title,
-        content=content,
+        context=context,
+        content=build_mobile_box_list(context, box.label, lines, scrutineers=scrutineers),
         filename=f"mobile-box-list-{election.region_id}-{box.pk}.pdf",
-        content_type="application/pdf",
         subject=box,
-        data_version=_version([[i.voter_id, i.reason] for i in items] + [scrutineers]),
-        is_public=True,
-        public_summary={
-            "公告": context.title,
-            "流动票箱投票选民": f"{len(lines)} 人",
-            "监票人": "、".join(scrutineers),
-            "选举日": election.election_day.isoformat() if election.election_day else "",
-        },
-        font_warning=chinese_font().warning,
-        short_code=short_code,
+        listed=[[i.voter_id, i.reason] for i in items] + [scrutineers],
+        summary={"流动票箱投票选民": f"{len(lines)} 人", "监票人": "、".join(scrutineers)},
+        event="mobile_box.published",
+        after={"box": box.label, "voters": len(lines)},
     )
-    audit_record(
-        actor=actor,
-        event_type="mobile_box.published",
-        region_code=election.region_id,
-        obj=document,
-        after={"box": box.label, "voters": len(lines), "sha256": document.sha256},
-    )
-    return document

@@ -172,3 +172,12 @@ def test_proxy_list_published_once_per_state(village, township_user, client):
         assert expected in flat, expected
     assert not ID_NUMBER.search(text)
     assert AuditEvent.objects.filter(event_type="proxies.published").count() == 2
+
+    # The election day moved: the notice prints it, so publishing makes a new one.
+    from election_admin.models import Election
+
+    Election.objects.filter(pk=village.election.pk).update(
+        election_day=village.election.election_day + timedelta(days=7)
+    )
+    client.post(reverse("ballots_proxies_publish", args=[village.election.pk]))
+    assert Document.objects.filter(kind=DocumentKind.PROXY_LIST).count() == 2
